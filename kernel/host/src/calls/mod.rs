@@ -1,0 +1,7 @@
+//! Typed calls into plugins, one file per world the kernel can run.
+
+pub mod analyzer;
+pub mod enhancer;
+pub mod learner;
+pub mod parser;
+pub mod router;

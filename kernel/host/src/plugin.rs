@@ -1,0 +1,145 @@
+//! A loaded plugin: its manifest, its verified component, what it may touch, and
+//! its pre-instantiated form (imports resolved once, so each call only instantiates).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use globset::{GlobSet, GlobSetBuilder};
+use ralex_manifest::Manifest;
+use wasmtime::component::InstancePre;
+
+use crate::bindings;
+use crate::cache::CacheOutcome;
+use crate::state::CallState;
+use crate::worlds::World;
+
+/// What a plugin may use, fixed at load from its manifest.
+#[derive(Debug)]
+pub(crate) struct PluginGrants {
+    pub(crate) name: String,
+    pub(crate) memory_mb: u32,
+    pub(crate) timeout: Duration,
+    pub(crate) kv: bool,
+    read: GlobSet,
+}
+
+impl PluginGrants {
+    pub(crate) fn from_manifest(manifest: &Manifest) -> PluginGrants {
+        let mut read = GlobSetBuilder::new();
+        for glob in &manifest.permissions.workspace.read {
+            read.add(
+                ralex_manifest::workspace_glob(glob)
+                    .expect("globs are validated when the manifest is parsed"),
+            );
+        }
+        let read = read.build().unwrap_or_else(|_| GlobSet::empty());
+        PluginGrants {
+            name: manifest.plugin.name.clone(),
+            memory_mb: manifest.limits.memory_mb,
+            timeout: Duration::from_millis(manifest.limits.timeout_ms),
+            kv: manifest.permissions.kv,
+            read,
+        }
+    }
+
+    pub(crate) fn reads_workspace(&self) -> bool {
+        !self.read.is_empty()
+    }
+
+    pub(crate) fn may_read(&self, path: &str) -> bool {
+        self.read.is_match(path)
+    }
+}
+
+/// The pre-instantiated component, typed by world where the host calls it.
+#[derive(Clone)]
+pub(crate) enum WorldPre {
+    CommandParser(bindings::command_parser::CommandParserPre<CallState>),
+    CodeAnalyzer(bindings::code_analyzer::CodeAnalyzerPre<CallState>),
+    ModelRouter(bindings::model_router::ModelRouterPre<CallState>),
+    PromptEnhancer(bindings::prompt_enhancer::PromptEnhancerPre<CallState>),
+    PatternLearner(bindings::pattern_learner::PatternLearnerPre<CallState>),
+}
+
+impl WorldPre {
+    pub(crate) fn new(world: World, pre: InstancePre<CallState>) -> wasmtime::Result<WorldPre> {
+        Ok(match world {
+            World::CommandParser => {
+                WorldPre::CommandParser(bindings::command_parser::CommandParserPre::new(pre)?)
+            }
+            World::CodeAnalyzer => {
+                WorldPre::CodeAnalyzer(bindings::code_analyzer::CodeAnalyzerPre::new(pre)?)
+            }
+            World::ModelRouter => {
+                WorldPre::ModelRouter(bindings::model_router::ModelRouterPre::new(pre)?)
+            }
+            World::PromptEnhancer => {
+                WorldPre::PromptEnhancer(bindings::prompt_enhancer::PromptEnhancerPre::new(pre)?)
+            }
+            World::PatternLearner => {
+                WorldPre::PatternLearner(bindings::pattern_learner::PatternLearnerPre::new(pre)?)
+            }
+            other => wasmtime::bail!("world `{other}` cannot be run by this kernel yet"),
+        })
+    }
+}
+
+/// A plugin ready to be called.
+pub struct Plugin {
+    pub(crate) manifest: Manifest,
+    pub(crate) manifest_path: PathBuf,
+    pub(crate) component_path: PathBuf,
+    pub(crate) digest: String,
+    pub(crate) world: World,
+    pub(crate) grants: Arc<PluginGrants>,
+    pub(crate) pre: WorldPre,
+    pub(crate) cache: CacheOutcome,
+}
+
+impl Plugin {
+    /// The plugin's name.
+    pub fn name(&self) -> &str {
+        &self.manifest.plugin.name
+    }
+
+    /// Its world.
+    pub fn world(&self) -> World {
+        self.world
+    }
+
+    /// Its validated manifest.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// Where the manifest is.
+    pub fn manifest_path(&self) -> &Path {
+        &self.manifest_path
+    }
+
+    /// Where the component is.
+    pub fn component_path(&self) -> &Path {
+        &self.component_path
+    }
+
+    /// The component's verified sha256.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// Whether the compiled code came from the cache.
+    pub fn cache_outcome(&self) -> CacheOutcome {
+        self.cache
+    }
+}
+
+impl std::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plugin")
+            .field("name", &self.name())
+            .field("world", &self.world)
+            .field("digest", &self.digest)
+            .finish_non_exhaustive()
+    }
+}

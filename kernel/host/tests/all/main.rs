@@ -1,0 +1,9 @@
+//! Integration tests of the component host against real guest components (built by
+//! `cargo xtask plugins` into `target/test-plugins/`). One test binary, so wasmtime
+//! links once.
+
+mod cache;
+mod capabilities;
+mod faults;
+mod loading;
+mod support;

@@ -1,0 +1,198 @@
+//! `ralex doctor`: checks that this machine and installation can run Ralex, each
+//! check with a status and, when it fails, what to do.
+
+use std::process::Command;
+
+use ralex_host::{Allocation, Host};
+use serde::Serialize;
+
+use crate::cli::DoctorArgs;
+use crate::config::Config;
+use crate::exit::{self, CliResult};
+use crate::home::Home;
+use crate::plugins::{Registry, search_dirs};
+
+#[derive(Debug, Serialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Status {
+    Ok,
+    Warn,
+    Fail,
+}
+
+#[derive(Debug, Serialize)]
+struct Check {
+    name: String,
+    status: Status,
+    detail: String,
+}
+
+fn check(name: impl Into<String>, status: Status, detail: impl Into<String>) -> Check {
+    Check {
+        name: name.into(),
+        status,
+        detail: detail.into(),
+    }
+}
+
+/// Run `ralex doctor`.
+pub fn run(
+    args: DoctorArgs,
+    home: &Home,
+    config: &Config,
+    config_path: &std::path::Path,
+) -> CliResult {
+    let mut checks = vec![
+        check(
+            "version",
+            Status::Ok,
+            format!(
+                "ralex {} (wasmtime {})",
+                env!("CARGO_PKG_VERSION"),
+                Host::wasmtime_version()
+            ),
+        ),
+        toolchain_target(),
+        check(
+            "config",
+            Status::Ok,
+            if config_path.exists() {
+                format!("{} (valid)", config_path.display())
+            } else {
+                format!("{} (absent: defaults in use)", config_path.display())
+            },
+        ),
+    ];
+    match std::fs::create_dir_all(home.component_cache()) {
+        Ok(()) => checks.push(check(
+            "home",
+            Status::Ok,
+            format!("{} (writable)", home.root.display()),
+        )),
+        Err(e) => checks.push(check(
+            "home",
+            Status::Fail,
+            format!(
+                "cannot create {}: {e}; set RALEX_HOME to a writable folder",
+                home.root.display()
+            ),
+        )),
+    }
+    let dirs = search_dirs(home, config);
+    checks.push(check(
+        "plugin folders",
+        Status::Ok,
+        dirs.iter()
+            .map(|d| d.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    ));
+    match Registry::open(home, config) {
+        Err(e) => checks.push(check("kernel", Status::Fail, format!("{e:#}"))),
+        Ok(registry) => {
+            checks.push(check(
+                "store",
+                Status::Ok,
+                home.database().display().to_string(),
+            ));
+            checks.push(match registry.host.allocation() {
+                Allocation::Pooling {
+                    instances,
+                    max_memory_mb,
+                } => check(
+                    "instance allocation",
+                    Status::Ok,
+                    format!("pooling: {instances} instances, up to {max_memory_mb} MiB each"),
+                ),
+                Allocation::OnDemand { reason } => check(
+                    "instance allocation",
+                    Status::Warn,
+                    format!("on demand: {reason}"),
+                ),
+            });
+            for p in &registry.loaded {
+                checks.push(check(
+                    format!("plugin {}", p.name()),
+                    Status::Ok,
+                    format!(
+                        "{} loaded ({:?})",
+                        p.manifest().plugin.world,
+                        p.cache_outcome()
+                    ),
+                ));
+            }
+            for r in &registry.refused {
+                checks.push(check(
+                    format!("plugin {}", r.name.as_deref().unwrap_or("?")),
+                    Status::Fail,
+                    r.error.to_string(),
+                ));
+            }
+            let parser = &config.pipeline.command_parser;
+            checks.push(if registry.get(parser).is_some() {
+                check("command parser", Status::Ok, format!("`{parser}` ready"))
+            } else {
+                check(
+                    "command parser",
+                    Status::Fail,
+                    format!(
+                        "`{parser}` is not loaded; run `cargo xtask plugins` (or `make setup`)"
+                    ),
+                )
+            });
+            checks.push(check(
+                "plugin load time",
+                Status::Ok,
+                format!(
+                    "{:.1} ms for {} plugins",
+                    registry.load_time.as_secs_f64() * 1000.0,
+                    registry.loaded.len()
+                ),
+            ));
+        }
+    }
+    let failed = checks.iter().any(|c| c.status == Status::Fail);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&checks)?);
+    } else {
+        for c in &checks {
+            let mark = match c.status {
+                Status::Ok => "ok  ",
+                Status::Warn => "warn",
+                Status::Fail => "FAIL",
+            };
+            println!("[{mark}] {:<22} {}", c.name, c.detail);
+        }
+    }
+    Ok(if failed { exit::FAILURE } else { exit::OK })
+}
+
+/// Plugins are built for wasm32-wasip2; only needed to build them, so a warning.
+fn toolchain_target() -> Check {
+    match Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+    {
+        Ok(out)
+            if String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .any(|l| l.trim() == "wasm32-wasip2") =>
+        {
+            check(
+                "wasm32-wasip2 target",
+                Status::Ok,
+                "installed (plugins can be built)",
+            )
+        }
+        Ok(_) => check(
+            "wasm32-wasip2 target",
+            Status::Warn,
+            "not installed; needed to build plugins: `rustup target add wasm32-wasip2`",
+        ),
+        Err(_) => check(
+            "wasm32-wasip2 target",
+            Status::Warn,
+            "rustup not found; building plugins needs a Rust toolchain with the wasm32-wasip2 target",
+        ),
+    }
+}

@@ -1,0 +1,5 @@
+//! One file per subcommand.
+
+pub mod doctor;
+pub mod plugin;
+pub mod run;

@@ -1,0 +1,205 @@
+//! `ralex run "<command>"`: one command through the pipeline, without a server.
+//!
+//! This version parses the command with the command-parser plugin and resolves its
+//! targets against the project; executing intents arrives with the orchestrator, so
+//! without `--dry-run` the command is refused with a clear message, never faked.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use ralex_caps::workspace::{Workspace, WorkspaceLimits};
+use ralex_host::CallContext;
+use ralex_intent::{Intent, IntentKind, Risk};
+use serde::Serialize;
+
+use crate::cli::RunArgs;
+use crate::config::Config;
+use crate::exit::{self, CliError, CliResult};
+use crate::home::Home;
+use crate::plugins::Registry;
+use crate::resolve;
+
+/// The answer of `ralex run --json` (the shape of `POST /v4/voice-command`).
+#[derive(Debug, Serialize)]
+struct Answer<'a> {
+    session_id: String,
+    status: &'static str,
+    intent: &'a Intent,
+    normalized: &'a str,
+    response: String,
+    changes: Vec<serde_json::Value>,
+    cost_usd: f64,
+    dry_run: bool,
+}
+
+/// Run `ralex run`.
+pub async fn run(args: RunArgs, home: &Home, config: &Config) -> CliResult {
+    if args.command.trim().is_empty() {
+        return Err(CliError::usage(
+            "the command is empty; say what to do, e.g. `ralex run \"show the readme\" --dry-run`",
+        ));
+    }
+    let project = project_dir(args.project.as_deref())?;
+    if !args.dry_run {
+        return Err(CliError::usage(
+            "executing commands is not available in this version of Ralex yet (it arrives with the orchestrator); add `--dry-run` to see how the command is understood",
+        ));
+    }
+    let workspace = Arc::new(
+        Workspace::open(&project, WorkspaceLimits::default())
+            .with_context(|| format!("cannot open project {}", project.display()))?,
+    );
+    let registry = Registry::open(home, config)?;
+    let parser_name = &config.pipeline.command_parser;
+    let Some(parser) = registry.get(parser_name) else {
+        let why = match registry.refusal(parser_name) {
+            Some(r) => format!("it was refused: {}", r.error),
+            None => "no plugin of that name was found; build the first-party plugins with `cargo xtask plugins` (or `make setup`) and check `ralex doctor`".to_string(),
+        };
+        return Err(
+            anyhow::anyhow!("the command parser `{parser_name}` is not available: {why}").into(),
+        );
+    };
+    let context = CallContext {
+        workspace: None,
+        progress: None,
+    };
+    let parsed = registry
+        .host
+        .parse_command(parser, context, &args.command, &[])
+        .await
+        .map_err(|e| anyhow::anyhow!("could not understand the command: {e}"))?
+        .value;
+    let mut intent = parsed.intent;
+    resolve::resolve(&mut intent, &workspace);
+    let response = describe(&intent);
+    if args.json {
+        let answer = Answer {
+            session_id: format!("cli-{}", std::process::id()),
+            status: "completed",
+            intent: &intent,
+            normalized: &parsed.normalized,
+            response,
+            changes: Vec::new(),
+            cost_usd: 0.0,
+            dry_run: true,
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&answer).context("cannot serialise the answer")?
+        );
+    } else {
+        print_human(&intent, &parsed.normalized, &response);
+    }
+    Ok(exit::OK)
+}
+
+fn project_dir(arg: Option<&Path>) -> Result<PathBuf, CliError> {
+    let dir = match arg {
+        Some(d) => d.to_path_buf(),
+        None => std::env::current_dir().context("cannot read the current directory")?,
+    };
+    if !dir.is_dir() {
+        return Err(CliError::usage(format!(
+            "--project {}: not a directory; give the folder of the project to work on",
+            dir.display()
+        )));
+    }
+    Ok(dir)
+}
+
+/// One or two speakable sentences about what the command would do.
+fn describe(intent: &Intent) -> String {
+    let what = match intent.kind {
+        IntentKind::Read => "show",
+        IntentKind::Search => "search for",
+        IntentKind::Explain => "explain",
+        IntentKind::Edit => "edit",
+        IntentKind::Create => "create",
+        IntentKind::Refactor => "refactor",
+        IntentKind::Fix => "fix",
+        IntentKind::Test => "run the tests for",
+        IntentKind::Git => "run a git operation on",
+        IntentKind::Undo => "undo",
+        IntentKind::Workflow => "run a workflow for",
+        IntentKind::Analyze => "analyse",
+        IntentKind::Docs => "document",
+        IntentKind::Chat => "talk about",
+        IntentKind::Unknown => {
+            return "I did not understand that. Nothing was changed.".to_string();
+        }
+    };
+    let targets: Vec<String> = intent
+        .targets
+        .iter()
+        .filter_map(|t| {
+            t.symbol
+                .clone()
+                .or_else(|| t.path.clone())
+                .or_else(|| t.phrase.clone())
+        })
+        .collect();
+    let object = if targets.is_empty() {
+        match intent.kind {
+            IntentKind::Test => "the project".to_string(),
+            IntentKind::Undo => "the last change".to_string(),
+            _ => "the project".to_string(),
+        }
+    } else {
+        targets.join(" and ")
+    };
+    let action = intent
+        .param("action")
+        .map(|a| format!(" ({a})"))
+        .unwrap_or_default();
+    let caution = if intent.risk == Risk::Destructive {
+        " This is destructive and would need your confirmation."
+    } else {
+        ""
+    };
+    format!("Dry run: I would {what} {object}{action}.{caution} Nothing was changed.")
+}
+
+fn print_human(intent: &Intent, normalized: &str, response: &str) {
+    println!("heard      {normalized}");
+    println!(
+        "intent     {} ({}, confidence {:.2})",
+        intent.kind, intent.risk, intent.confidence
+    );
+    for t in &intent.targets {
+        let shown = t
+            .path
+            .iter()
+            .chain(t.symbol.iter())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let line = t.line.map(|l| format!(":{l}")).unwrap_or_default();
+        let status = if t.resolved {
+            ""
+        } else if !t.candidates.is_empty() {
+            " (ambiguous)"
+        } else {
+            " (not found in the project)"
+        };
+        let phrase = t
+            .phrase
+            .as_deref()
+            .map(|p| format!("  ← \"{p}\""))
+            .unwrap_or_default();
+        println!("target     {shown}{line}{status}{phrase}");
+        for c in &t.candidates {
+            println!("             candidate: {c}");
+        }
+    }
+    for (k, v) in &intent.params {
+        println!(
+            "param      {k} = {}",
+            v.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string())
+        );
+    }
+    println!("{response}");
+}

@@ -1,0 +1,124 @@
+//! `ralex.toml`: the kernel's configuration. Unknown fields are refused, errors say
+//! file and line, and every default lives in this file.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, anyhow};
+use serde::Deserialize;
+
+/// The whole configuration file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Kernel settings.
+    #[serde(default)]
+    pub kernel: KernelConfig,
+    /// Which plugin plays which role.
+    #[serde(default)]
+    pub pipeline: PipelineConfig,
+}
+
+/// `[kernel]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KernelConfig {
+    /// Extra folders to look for plugins in (each holds `<name>/plugin.toml`).
+    #[serde(default)]
+    pub plugin_dirs: Vec<PathBuf>,
+    /// Largest memory cap a plugin may ask for, in MiB.
+    #[serde(default = "default_max_plugin_memory_mb")]
+    pub max_plugin_memory_mb: u32,
+    /// Concurrent plugin instances.
+    #[serde(default = "default_pool_instances")]
+    pub pool_instances: u32,
+    /// Use the pooling allocator when possible.
+    #[serde(default = "default_true")]
+    pub pooling: bool,
+}
+
+impl Default for KernelConfig {
+    fn default() -> Self {
+        KernelConfig {
+            plugin_dirs: Vec::new(),
+            max_plugin_memory_mb: default_max_plugin_memory_mb(),
+            pool_instances: default_pool_instances(),
+            pooling: true,
+        }
+    }
+}
+
+/// `[pipeline]`: plugin names per role.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineConfig {
+    /// The command parser.
+    #[serde(default = "default_command_parser")]
+    pub command_parser: String,
+}
+
+impl Default for PipelineConfig {
+    fn default() -> Self {
+        PipelineConfig {
+            command_parser: default_command_parser(),
+        }
+    }
+}
+
+fn default_max_plugin_memory_mb() -> u32 {
+    256
+}
+
+fn default_pool_instances() -> u32 {
+    64
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_command_parser() -> String {
+    "command-parser".to_string()
+}
+
+impl Config {
+    /// Load `path`; a missing file means defaults unless it was named explicitly.
+    pub fn load(path: &Path, explicit: bool) -> Result<Config> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+                return Ok(Config::default());
+            }
+            Err(e) => return Err(anyhow!("cannot read config file {}: {e}", path.display())),
+        };
+        toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            match line {
+                Some(line) => anyhow!("{}:{line}: {}", path.display(), e.message().trim()),
+                None => anyhow!("{}: {}", path.display(), e.message().trim()),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_errors_with_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("none.toml");
+        let c = Config::load(&missing, false).unwrap();
+        assert_eq!(c.kernel.max_plugin_memory_mb, 256);
+        assert_eq!(c.pipeline.command_parser, "command-parser");
+        assert!(Config::load(&missing, true).is_err());
+
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "[kernel]\npool_instances = 4\nsurprise = 1\n").unwrap();
+        let err = Config::load(&bad, true).unwrap_err().to_string();
+        assert!(err.contains("bad.toml:3"), "{err}");
+        assert!(err.contains("surprise"), "{err}");
+    }
+}

@@ -1,0 +1,56 @@
+//! Where Ralex keeps its state and finds its configuration (DESIGN.md §5):
+//! `$RALEX_HOME` (default: the XDG data dir + `ralex`), holding the SQLite store and
+//! the compiled-component cache; the config file from `--config`, `$RALEX_CONFIG`
+//! or `$RALEX_HOME/ralex.toml`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use etcetera::BaseStrategy;
+
+/// Paths of one Ralex installation.
+#[derive(Clone, Debug)]
+pub struct Home {
+    /// `$RALEX_HOME`.
+    pub root: PathBuf,
+}
+
+impl Home {
+    /// Resolve `$RALEX_HOME` or the default.
+    pub fn locate() -> Result<Home> {
+        let root = match std::env::var_os("RALEX_HOME").filter(|v| !v.is_empty()) {
+            Some(dir) => PathBuf::from(dir),
+            None => etcetera::choose_base_strategy()
+                .context("cannot find your home directory; set RALEX_HOME")?
+                .data_dir()
+                .join("ralex"),
+        };
+        Ok(Home { root })
+    }
+
+    /// The SQLite store.
+    pub fn database(&self) -> PathBuf {
+        self.root.join("ralex.db")
+    }
+
+    /// The compiled-component cache.
+    pub fn component_cache(&self) -> PathBuf {
+        self.root.join("cache").join("components")
+    }
+
+    /// Plugins installed by the user.
+    pub fn plugins(&self) -> PathBuf {
+        self.root.join("plugins")
+    }
+
+    /// The config file to use: explicit, `$RALEX_CONFIG`, or `ralex.toml` here.
+    pub fn config_file(&self, explicit: Option<&Path>) -> PathBuf {
+        if let Some(path) = explicit {
+            return path.to_path_buf();
+        }
+        match std::env::var_os("RALEX_CONFIG").filter(|v| !v.is_empty()) {
+            Some(path) => PathBuf::from(path),
+            None => self.root.join("ralex.toml"),
+        }
+    }
+}

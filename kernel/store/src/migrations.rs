@@ -1,0 +1,158 @@
+//! The store's schema, as an ordered list of migrations.
+//!
+//! Owns: every table of the kernel database and the upgrade path between schema
+//! versions. The version lives in `PRAGMA user_version`; migration `n` takes the
+//! database from version `n - 1` to `n`. Later features (audit chain, cost ledger,
+//! tokens) append migrations here; a released migration is never edited.
+//!
+//! Must never: open a database written by a newer schema (that would corrupt
+//! tables it does not know), or leave a half-applied migration (each one runs in
+//! the same `BEGIN IMMEDIATE` transaction as its version bump).
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error::StoreError;
+
+/// One step of the schema.
+pub(crate) struct Migration {
+    /// The version the database has once this migration ran (1, 2, 3, ...).
+    pub(crate) version: i64,
+    /// What it adds, for logs.
+    pub(crate) name: &'static str,
+    /// The SQL, run as one batch.
+    pub(crate) sql: &'static str,
+}
+
+/// Every migration, oldest first. Versions are consecutive from 1.
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "per-plugin key-value namespaces",
+    // `kv_usage` keeps each namespace's size (key + value bytes) up to date through
+    // triggers, so a quota check reads one row instead of summing the namespace.
+    // `length()` of a BLOB reads its size from the record header, not the value.
+    sql: "
+        CREATE TABLE kv (
+            namespace  TEXT    NOT NULL,
+            key        TEXT    NOT NULL,
+            value      BLOB    NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (namespace, key)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE kv_usage (
+            namespace TEXT    NOT NULL PRIMARY KEY,
+            bytes     INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TRIGGER kv_usage_insert AFTER INSERT ON kv BEGIN
+            INSERT INTO kv_usage (namespace, bytes)
+            VALUES (NEW.namespace, length(CAST(NEW.key AS BLOB)) + length(NEW.value))
+            ON CONFLICT (namespace) DO UPDATE SET bytes = bytes + excluded.bytes;
+        END;
+
+        CREATE TRIGGER kv_usage_update AFTER UPDATE ON kv BEGIN
+            UPDATE kv_usage
+               SET bytes = bytes - length(CAST(OLD.key AS BLOB)) - length(OLD.value)
+             WHERE namespace = OLD.namespace;
+            INSERT INTO kv_usage (namespace, bytes)
+            VALUES (NEW.namespace, length(CAST(NEW.key AS BLOB)) + length(NEW.value))
+            ON CONFLICT (namespace) DO UPDATE SET bytes = bytes + excluded.bytes;
+        END;
+
+        CREATE TRIGGER kv_usage_delete AFTER DELETE ON kv BEGIN
+            UPDATE kv_usage
+               SET bytes = bytes - length(CAST(OLD.key AS BLOB)) - length(OLD.value)
+             WHERE namespace = OLD.namespace;
+        END;
+    ",
+}];
+
+/// The newest schema version this build knows.
+pub(crate) fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// Brings the database up to [`latest_version`], or refuses a newer one.
+///
+/// Safe against another process migrating at the same time: the version is read
+/// again inside each write transaction.
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let supported = latest_version();
+    let found = user_version(conn)?;
+    check_not_newer(found, supported, path)?;
+
+    for migration in MIGRATIONS.iter().filter(|m| m.version > found) {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::sqlite("starting a schema migration"))?;
+        let current = user_version(&tx)?;
+        check_not_newer(current, supported, path)?;
+        if current >= migration.version {
+            continue; // another process got there first
+        }
+        tx.execute_batch(migration.sql)
+            .map_err(StoreError::sqlite("applying a schema migration"))?;
+        tx.pragma_update(None, "user_version", migration.version)
+            .map_err(StoreError::sqlite("recording the schema version"))?;
+        tx.commit()
+            .map_err(StoreError::sqlite("committing a schema migration"))?;
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            db = %path.display(),
+            "applied store migration"
+        );
+    }
+    Ok(())
+}
+
+/// The schema version recorded in the database (0 for a new one).
+pub(crate) fn user_version(conn: &Connection) -> Result<i64, StoreError> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(StoreError::sqlite("reading the schema version"))
+}
+
+fn check_not_newer(found: i64, supported: i64, path: &Path) -> Result<(), StoreError> {
+    if found > supported {
+        return Err(StoreError::Newer {
+            path: path.to_path_buf(),
+            found,
+            supported,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_consecutive_from_one() {
+        for (index, migration) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(migration.version, index as i64 + 1, "{}", migration.name);
+        }
+    }
+
+    #[test]
+    fn migrating_twice_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().expect("in-memory db");
+        migrate(&mut conn, Path::new(":memory:")).expect("first");
+        migrate(&mut conn, Path::new(":memory:")).expect("second");
+        assert_eq!(user_version(&conn).expect("version"), latest_version());
+    }
+
+    #[test]
+    fn newer_database_is_refused() {
+        let mut conn = Connection::open_in_memory().expect("in-memory db");
+        conn.pragma_update(None, "user_version", latest_version() + 1)
+            .expect("set version");
+        let err = migrate(&mut conn, Path::new("/data/ralex.db")).expect_err("newer");
+        assert!(matches!(err, StoreError::Newer { .. }), "{err:?}");
+        let message = err.to_string();
+        assert!(message.contains("/data/ralex.db"), "{message}");
+        assert!(message.contains("upgrade Ralex"), "{message}");
+    }
+}

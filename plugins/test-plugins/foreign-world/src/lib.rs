@@ -1,0 +1,17 @@
+//! A component of a world Ralex does not know (`acme:gadgets/gadget`), for the
+//! kernel's load-refusal tests.
+
+wit_bindgen::generate!({
+    world: "gadget",
+    path: "wit",
+});
+
+struct Gadget;
+
+impl Guest for Gadget {
+    fn hello() -> String {
+        "hello from a foreign world".to_string()
+    }
+}
+
+export!(Gadget);

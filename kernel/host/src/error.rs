@@ -75,8 +75,7 @@ pub enum LoadError {
     },
     /// The world needs capabilities this kernel does not provide yet.
     #[error(
-        "plugin `{plugin}`: world `{world}` needs the {} capabilit{} `{}`, which this kernel does not provide yet; it cannot be loaded",
-        if missing.len() == 1 { "" } else { "" },
+        "plugin `{plugin}`: world `{world}` needs the capabilit{} `{}`, which this kernel does not provide yet; it cannot be loaded",
         if missing.len() == 1 { "y" } else { "ies" },
         missing.join("`, `")
     )]

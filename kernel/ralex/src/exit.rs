@@ -1,4 +1,5 @@
 //! Exit codes of the contract (DESIGN.md §5) and the error type that carries them.
+//! (Exit code 3, "denied by policy", arrives with the policy engine.)
 
 use std::fmt;
 
@@ -8,8 +9,6 @@ pub const OK: u8 = 0;
 pub const FAILURE: u8 = 1;
 /// The command line or its input was wrong.
 pub const USAGE: u8 = 2;
-/// Refused by policy.
-pub const DENIED: u8 = 3;
 
 /// An error with the exit code it should end the process with.
 #[derive(Debug)]

@@ -34,7 +34,7 @@ fn resolve_target(target: &mut Target, files: &[String]) {
         return;
     };
     let spoken = spoken.trim_start_matches("./").to_string();
-    if files.iter().any(|f| *f == spoken) {
+    if files.contains(&spoken) {
         target.path = Some(spoken);
         target.resolved = true;
         return;
@@ -54,7 +54,8 @@ fn resolve_target(target: &mut Target, files: &[String]) {
             }
         })
         .collect();
-    matches.sort_by_key(|f| (f.matches('/').count(), f.len()));
+    // Shallow paths first, then alphabetical: a stable order a person can pick from.
+    matches.sort_by_key(|f| (f.matches('/').count(), f.as_str()));
     match matches.as_slice() {
         [] => {}
         [one] => {

@@ -1,7 +1,11 @@
 //! The WIT face of the parser: converts between the generated types and [`crate::parse`].
 
-use ralex_sdk::command_parser::exports::ralex::plugin::parser::{Guest, ParseRequest, ParsedCommand};
-use ralex_sdk::command_parser::ralex::plugin::types::{Error, Intent, IntentKind, Param, Risk, Target};
+use ralex_sdk::command_parser::exports::ralex::plugin::parser::{
+    Guest, ParseRequest, ParsedCommand,
+};
+use ralex_sdk::command_parser::ralex::plugin::types::{
+    Error, Intent, IntentKind, Param, Risk, Target,
+};
 
 use crate::parse::{self, Kind};
 

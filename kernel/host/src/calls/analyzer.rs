@@ -34,3 +34,45 @@ impl Host {
         .await
     }
 }
+
+/// Benchmark support: not part of the API.
+#[doc(hidden)]
+pub mod bench {
+    use super::*;
+
+    impl Host {
+        /// Instantiate once, then call `analyze` `calls` times on that instance: the
+        /// "warm call" the benchmark compares with a fresh instance per call. The
+        /// kernel itself always uses a fresh instance per call.
+        #[doc(hidden)]
+        pub async fn bench_warm_analyze(
+            &self,
+            plugin: &Plugin,
+            request: AnalyzeRequest,
+            calls: u64,
+        ) -> Result<std::time::Duration, CallError> {
+            let WorldPre::CodeAnalyzer(pre) = &plugin.pre else {
+                return Err(wrong_world(plugin, World::CodeAnalyzer));
+            };
+            let pre = pre.clone();
+            let call = self.begin(plugin, CallContext::default()).await?;
+            let outcome = call
+                .finish(async move |store| {
+                    let analyzer = pre.instantiate_async(&mut *store).await?;
+                    let started = std::time::Instant::now();
+                    for _ in 0..calls {
+                        if let Err(e) = analyzer
+                            .ralex_plugin_analyzer()
+                            .call_analyze(&mut *store, &request)
+                            .await?
+                        {
+                            return Ok(Err(e));
+                        }
+                    }
+                    Ok(Ok(started.elapsed()))
+                })
+                .await?;
+            Ok(outcome.value)
+        }
+    }
+}

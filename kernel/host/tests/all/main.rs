@@ -6,4 +6,5 @@ mod cache;
 mod capabilities;
 mod faults;
 mod loading;
+mod parser;
 mod support;

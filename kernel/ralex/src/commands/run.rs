@@ -130,6 +130,13 @@ fn describe(intent: &Intent) -> String {
             return "I did not understand that. Nothing was changed.".to_string();
         }
     };
+    if let Some(t) = intent.targets.iter().find(|t| !t.candidates.is_empty()) {
+        let spoken = t.phrase.as_deref().or(t.path.as_deref()).unwrap_or("that");
+        return format!(
+            "I'm not sure which file you mean by \"{spoken}\": {}. Say the folder too. Nothing was changed.",
+            or_list(&t.candidates)
+        );
+    }
     let targets: Vec<String> = intent
         .targets
         .iter()
@@ -159,6 +166,15 @@ fn describe(intent: &Intent) -> String {
         ""
     };
     format!("Dry run: I would {what} {object}{action}.{caution} Nothing was changed.")
+}
+
+/// "a", "a or b", "a, b or c".
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
 }
 
 fn print_human(intent: &Intent, normalized: &str, response: &str) {

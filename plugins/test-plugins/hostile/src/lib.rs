@@ -4,6 +4,9 @@
 //! in every way and then, in the very next call, behave: that shows a fault ends
 //! only the call it happened in.
 
+// A guest only: there is nothing to build for the host.
+#![cfg(target_arch = "wasm32")]
+
 use std::hint::black_box;
 
 use ralex_sdk::code_analyzer::exports::ralex::plugin::analyzer::{

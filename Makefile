@@ -1,0 +1,30 @@
+# Ralex — the two commands of the README, and their parts.
+#
+#   make demo   set up (toolchain target, plugins, binary) and run the main job:
+#               a command through the pipeline, as a dry run, on the sample project
+#   make test   set up and run the whole test suite (what CI runs)
+
+CARGO ?= cargo
+RALEX := target/debug/ralex
+SAMPLE := tests/fixtures/inventory
+COMMAND ?= add a docstring to parse config dot py
+
+.PHONY: setup demo test bench lint
+
+setup:
+	rustup target add wasm32-wasip2
+	$(CARGO) xtask plugins
+	$(CARGO) build -p ralex
+
+demo: setup
+	RALEX_HOME=$${RALEX_HOME:-$(CURDIR)/.ralex-home} $(RALEX) run "$(COMMAND)" --project $(SAMPLE) --dry-run --json
+
+test: setup
+	$(CARGO) fmt --all -- --check
+	$(CARGO) test --workspace
+
+bench: setup
+	$(CARGO) bench -p ralex-host --bench host
+
+lint:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings

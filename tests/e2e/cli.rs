@@ -1,0 +1,90 @@
+//! Usage errors, exit codes and the configuration file.
+
+use crate::support::*;
+
+#[test]
+fn without_dry_run_execution_is_refused_clearly() {
+    let env = Env::new();
+    let project = sample_project();
+    let r = env.run(&[
+        "run",
+        "run the tests",
+        "--project",
+        project.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("add `--dry-run`"), "{}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "one clear line: {}", r.stderr);
+}
+
+#[test]
+fn a_missing_project_is_a_usage_error() {
+    let env = Env::new();
+    let r = env.run(&[
+        "run",
+        "show the readme",
+        "--project",
+        "/nonexistent/project",
+        "--dry-run",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("--project /nonexistent/project: not a directory"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn an_empty_command_is_a_usage_error() {
+    let env = Env::new();
+    let r = env.run(&["run", "  ", "--dry-run"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("the command is empty"), "{}", r.stderr);
+}
+
+#[test]
+fn unknown_subcommands_and_flags_are_usage_errors() {
+    let env = Env::new();
+    assert_eq!(env.run(&["fly"]).code, 2);
+    assert_eq!(env.run(&["run", "x", "--dry-rum"]).code, 2);
+}
+
+#[test]
+fn a_broken_config_names_file_and_line() {
+    let env = Env::new();
+    let config = env.home.path().join("custom.toml");
+    std::fs::write(&config, "[kernel]\npool_instances = 8\nwhatever = true\n").unwrap();
+    let r = env.run(&["--config", config.to_str().unwrap(), "doctor"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("custom.toml:3"), "{}", r.stderr);
+    assert!(r.stderr.contains("whatever"), "{}", r.stderr);
+}
+
+#[test]
+fn a_named_config_that_does_not_exist_is_an_error() {
+    let env = Env::new();
+    let r = env.run(&["--config", "/nonexistent/ralex.toml", "doctor"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("cannot read config file /nonexistent/ralex.toml"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn doctor_passes_on_a_set_up_machine() {
+    let env = Env::new();
+    let r = env.run(&["doctor"]);
+    r.ok();
+    assert!(r.stdout.contains("[ok  ] command parser"), "{}", r.stdout);
+    assert!(r.stdout.contains("plugin command-parser"), "{}", r.stdout);
+    let j = env.run(&["doctor", "--json"]).ok().json();
+    assert!(
+        j.as_array().unwrap().iter().all(|c| c["status"] != "fail"),
+        "{j:#}"
+    );
+}

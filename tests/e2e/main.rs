@@ -1,0 +1,8 @@
+//! Black-box tests: they run the real `ralex` binary (built by `make setup` /
+//! `cargo build -p ralex`) with its real plugins (staged by `cargo xtask plugins`),
+//! each with a private `RALEX_HOME`, and check what a user or a script sees.
+
+mod cli;
+mod plugins;
+mod run;
+mod support;

@@ -1,7 +1,7 @@
 //! `ralex-caps`: the kernel's capability providers, as plain Rust.
 //!
 //! Owns: the host-side behaviour behind the WIT capability interfaces (for now
-//! `ralex:plugin/workspace`). The wasmtime glue lives in `ralex-host` and only
+//! `ralex:plugin/workspace` and `ralex:plugin/workspace-edit`). The wasmtime glue lives in `ralex-host` and only
 //! converts types; every check that keeps a plugin inside its grant is here.
 //!
 //! Must never: depend on wasmtime, or trust a path, pattern or size that came
@@ -12,5 +12,6 @@ pub mod workspace;
 
 pub use error::ErrorKind;
 pub use workspace::{
-    Entry, EntryKind, SearchMatch, SearchOptions, Workspace, WorkspaceError, WorkspaceLimits,
+    Change, ChangeKind, Entry, EntryKind, SearchMatch, SearchOptions, Workspace, WorkspaceError,
+    WorkspaceLimits,
 };

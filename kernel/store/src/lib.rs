@@ -9,6 +9,7 @@
 //! the namespace from the plugin's identity, never from plugin input), or open a
 //! database whose schema is newer than this build knows.
 
+mod audit;
 mod error;
 mod kv;
 mod migrations;
@@ -19,6 +20,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+pub use audit::{AuditEntry, AuditFilter, AuditProblem, AuditRecord, AuditReport, GENESIS_HASH};
 pub use error::StoreError;
 pub use kv::KvQuota;
 
@@ -53,9 +55,9 @@ impl Store {
         if !journal.eq_ignore_ascii_case("wal") {
             tracing::warn!(db = %path.display(), journal, "database is not in WAL mode");
         }
-        // NORMAL is durable across application crashes in WAL mode; only a power
-        // loss can lose the last transactions.
-        conn.pragma_update(None, "synchronous", "NORMAL")
+        // FULL: every commit is fsynced before it returns, so an audit entry is
+        // on disk before the action it records completes (power loss included).
+        conn.pragma_update(None, "synchronous", "FULL")
             .map_err(StoreError::sqlite("setting synchronous mode"))?;
         Store::configure(conn, path)
     }

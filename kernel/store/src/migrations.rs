@@ -26,13 +26,14 @@ pub(crate) struct Migration {
 }
 
 /// Every migration, oldest first. Versions are consecutive from 1.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "per-plugin key-value namespaces",
-    // `kv_usage` keeps each namespace's size (key + value bytes) up to date through
-    // triggers, so a quota check reads one row instead of summing the namespace.
-    // `length()` of a BLOB reads its size from the record header, not the value.
-    sql: "
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "per-plugin key-value namespaces",
+        // `kv_usage` keeps each namespace's size (key + value bytes) up to date through
+        // triggers, so a quota check reads one row instead of summing the namespace.
+        // `length()` of a BLOB reads its size from the record header, not the value.
+        sql: "
         CREATE TABLE kv (
             namespace  TEXT    NOT NULL,
             key        TEXT    NOT NULL,
@@ -67,7 +68,39 @@ pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
              WHERE namespace = OLD.namespace;
         END;
     ",
-}];
+    },
+    Migration {
+        version: 2,
+        name: "hash-chained audit trail",
+        // `seq` is gapless from 1; each entry's `hash` covers its fields and the
+        // previous entry's hash (see audit.rs). The triggers make the table
+        // append-only for every writer that goes through SQLite; `ralex audit
+        // verify` catches writers that do not.
+        sql: "
+        CREATE TABLE audit (
+            seq         INTEGER PRIMARY KEY,
+            at_ms       INTEGER NOT NULL,
+            actor       TEXT    NOT NULL,
+            action      TEXT    NOT NULL,
+            resource    TEXT    NOT NULL,
+            decision    TEXT    NOT NULL,
+            rule        TEXT    NOT NULL,
+            args_digest TEXT    NOT NULL,
+            detail      TEXT    NOT NULL,
+            prev_hash   TEXT    NOT NULL,
+            hash        TEXT    NOT NULL
+        );
+        CREATE INDEX audit_actor ON audit (actor, seq);
+
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN
+            SELECT RAISE(ABORT, 'the audit trail is append-only: entries cannot be changed');
+        END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN
+            SELECT RAISE(ABORT, 'the audit trail is append-only: entries cannot be deleted');
+        END;
+    ",
+    },
+];
 
 /// The newest schema version this build knows.
 pub(crate) fn latest_version() -> i64 {

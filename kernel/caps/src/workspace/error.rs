@@ -2,12 +2,18 @@
 //!
 //! Owns: [`WorkspaceError`], its WIT error code ([`WorkspaceError::kind`]), and
 //! the translation of OS errors into it. Messages name the path as the plugin
-//! gave it and say how to fix the call; they never contain file contents.
+//! gave it and say how to fix the call; they never contain file contents, with
+//! one exception: an edit that does not match (`replace`, `apply-patch`) quotes
+//! the one line of the file being edited that explains the mismatch, cut to
+//! `QUOTE_CHARS` characters.
 
 use std::io;
 use std::path::PathBuf;
 
 use crate::ErrorKind;
+
+/// Most characters of a file line an edit error quotes.
+pub(crate) const QUOTE_CHARS: usize = 160;
 
 /// Why a workspace call failed.
 #[derive(Debug, thiserror::Error)]
@@ -203,6 +209,226 @@ pub enum WorkspaceError {
         message: String,
     },
 
+    /// A write names something inside a `.git` folder (any letter case).
+    #[error(
+        "`{path}` is inside `.git`, which plugins can never change (the repository's own files, hooks and config); use the git capability instead"
+    )]
+    GitDirWrite {
+        /// The path as given.
+        path: String,
+    },
+
+    /// A write would go through a symlink (even one that stays inside the root).
+    #[error(
+        "`{path}` goes through the symlink `{link}`; writes never follow symlinks, even ones inside the project; write to the real file's path inside the project instead"
+    )]
+    SymlinkWrite {
+        /// The path as given.
+        path: String,
+        /// The symlink on the way (normalised, relative to the root).
+        link: String,
+    },
+
+    /// A folder on the way of a write is a file.
+    #[error("`{path}` goes through `{parent}`, which is a file, not a folder; check the path")]
+    ParentIsFile {
+        /// The path as given.
+        path: String,
+        /// The component that is a file (normalised, relative to the root).
+        parent: String,
+    },
+
+    /// The file to change has several hard links.
+    #[error(
+        "`{path}` has {links} hard links, so changing it would also change the same file under its other names, possibly outside the project; only files with a single link can be changed (copy the file to break the link first)"
+    )]
+    HardLinked {
+        /// The path as given.
+        path: String,
+        /// Its link count.
+        links: u64,
+    },
+
+    /// A write, delete or move names a FIFO, socket, device or symlink.
+    #[error(
+        "`{path}` is not a regular file (it is a {what}); only regular files can be written, deleted or moved"
+    )]
+    NotEditable {
+        /// The path as given.
+        path: String,
+        /// What it is instead, e.g. "named pipe (FIFO)".
+        what: &'static str,
+    },
+
+    /// A write, delete or move names a directory.
+    #[error(
+        "`{path}` is a directory; only files can be written, deleted or moved (list it to see its files)"
+    )]
+    EditIsDirectory {
+        /// The path as given.
+        path: String,
+    },
+
+    /// `create` (or a patch from `/dev/null`) names an existing file.
+    #[error("`{path}` already exists; use write to replace its content, or pick another name")]
+    AlreadyExists {
+        /// The path as given.
+        path: String,
+    },
+
+    /// `move` to a path that exists.
+    #[error(
+        "cannot move `{from}` to `{to}`: `{to}` already exists; delete it first, or pick another destination"
+    )]
+    DestinationExists {
+        /// The source as given.
+        from: String,
+        /// The destination as given.
+        to: String,
+    },
+
+    /// `move` with source and destination naming the same path.
+    #[error("moving `{path}` onto itself does nothing; give a different destination")]
+    SameSourceAndDestination {
+        /// The path as given.
+        path: String,
+    },
+
+    /// The content a write would leave is over the write limit.
+    #[error(
+        "writing {size} bytes to `{path}` is over the limit of {limit} bytes per write; write a smaller file, or raise the kernel's workspace write limit"
+    )]
+    WriteTooLarge {
+        /// The path as given.
+        path: String,
+        /// The size the file would have.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+
+    /// The file `replace` or `apply-patch` would edit is over the write limit.
+    #[error(
+        "`{path}` is {size} bytes, over the limit of {limit} bytes a replace or patch can edit; use write to replace its whole content, or raise the kernel's workspace write limit"
+    )]
+    EditTooLarge {
+        /// The path as given.
+        path: String,
+        /// Its size (or as much of it as was seen).
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+
+    /// `replace` or `apply-patch` met a file that is not UTF-8.
+    #[error(
+        "`{path}` is not UTF-8 text, so replace and patches cannot edit it; use write to replace its whole content"
+    )]
+    EditNotUtf8 {
+        /// The path as given.
+        path: String,
+    },
+
+    /// `replace` was given an empty search text.
+    #[error("the search text is empty; give the exact text to replace in `{path}`")]
+    EmptySearch {
+        /// The path as given.
+        path: String,
+    },
+
+    /// `replace` did not find the search text.
+    #[error(
+        "the search text was not found in `{path}`{}; read the file and copy the text to replace exactly, including whitespace and indentation (nothing was changed)",
+        closest.as_deref().map(|line| format!("; the closest line is {line}")).unwrap_or_default()
+    )]
+    SearchNotFound {
+        /// The path as given.
+        path: String,
+        /// The most similar line, as "line N: `text`", when one is similar enough.
+        closest: Option<String>,
+    },
+
+    /// `replace` found the search text more than once.
+    #[error(
+        "the search text was found {count} times in `{path}`; include more surrounding lines so that it matches exactly once (nothing was changed)"
+    )]
+    SearchAmbiguous {
+        /// The path as given.
+        path: String,
+        /// How many times it occurs (overlapping occurrences count).
+        count: usize,
+    },
+
+    /// The patch contains no file changes.
+    #[error(
+        "the patch changes no file; give a unified diff with `--- a/path` and `+++ b/path` headers and `@@ -l,n +l,n @@` hunks"
+    )]
+    PatchEmpty,
+
+    /// The patch does not parse.
+    #[error(
+        "the patch is malformed at line {line}: {message}; give a unified diff (`--- a/path`, `+++ b/path`, then `@@ -l,n +l,n @@` hunks) (nothing was changed)"
+    )]
+    PatchSyntax {
+        /// 1-based line of the patch.
+        line: usize,
+        /// What is wrong there.
+        message: String,
+    },
+
+    /// The patch asks for something only other calls can do.
+    #[error("the patch {what} for `{path}`, which patches cannot do; {fix} (nothing was changed)")]
+    PatchUnsupported {
+        /// The file the section is about.
+        path: String,
+        /// What it asks for, e.g. "renames the file".
+        what: &'static str,
+        /// What to do instead.
+        fix: &'static str,
+    },
+
+    /// Two sections of one patch change the same file.
+    #[error(
+        "the patch changes `{path}` in two separate sections; put all of its hunks under one `---`/`+++` header (nothing was changed)"
+    )]
+    PatchDuplicate {
+        /// The file.
+        path: String,
+    },
+
+    /// A hunk does not match the file's current content.
+    #[error(
+        "hunk `{hunk}` of `{path}` does not match the file: {detail}; read the file again and make the patch against its current content (nothing was changed)"
+    )]
+    PatchMismatch {
+        /// The file.
+        path: String,
+        /// The hunk's `@@ … @@` header.
+        hunk: String,
+        /// Where and how it differs, e.g. "line 5 should be `a` but is `b`"
+        /// (file lines quoted, cut to a quote's length).
+        detail: String,
+    },
+
+    /// A patch deletes a file but does not remove all of its lines.
+    #[error(
+        "the patch deletes `{path}` but its hunks do not remove all of the file's lines; read the file again and make the patch against its current content (nothing was changed)"
+    )]
+    PatchIncompleteDelete {
+        /// The file.
+        path: String,
+    },
+
+    /// Writing failed in the operating system (disk full, read-only filesystem, ...).
+    #[error("writing `{path}` failed: {source}; the file was left as it was")]
+    WriteIo {
+        /// The path as given.
+        path: String,
+        /// The OS error.
+        #[source]
+        source: io::Error,
+    },
+
     /// The operating system refused access (file permissions).
     #[error(
         "the operating system refused access to `{path}` ({source}); check the file's permissions"
@@ -245,17 +471,39 @@ impl WorkspaceError {
             | E::NotUtf8 { .. }
             | E::EmptyQuery
             | E::InvalidRegex { .. }
-            | E::InvalidGlob { .. } => ErrorKind::InvalidInput,
+            | E::InvalidGlob { .. }
+            | E::EditIsDirectory { .. }
+            | E::SameSourceAndDestination { .. }
+            | E::EditNotUtf8 { .. }
+            | E::EmptySearch { .. }
+            | E::PatchEmpty
+            | E::PatchSyntax { .. }
+            | E::PatchUnsupported { .. }
+            | E::PatchDuplicate { .. } => ErrorKind::InvalidInput,
             E::AbsolutePath { .. }
             | E::OutsideRoot { .. }
             | E::SymlinkEscape { .. }
             | E::NotRegularFile { .. }
             | E::GitDir { .. }
+            | E::GitDirWrite { .. }
+            | E::SymlinkWrite { .. }
+            | E::HardLinked { .. }
+            | E::NotEditable { .. }
             | E::OsDenied { .. } => ErrorKind::Denied,
-            E::NotFound { .. } | E::ThroughFile { .. } => ErrorKind::NotFound,
-            E::TooLarge { .. } => ErrorKind::TooLarge,
+            E::NotFound { .. } | E::ThroughFile { .. } | E::SearchNotFound { .. } => {
+                ErrorKind::NotFound
+            }
+            E::ParentIsFile { .. }
+            | E::AlreadyExists { .. }
+            | E::DestinationExists { .. }
+            | E::SearchAmbiguous { .. }
+            | E::PatchMismatch { .. }
+            | E::PatchIncompleteDelete { .. } => ErrorKind::Conflict,
+            E::TooLarge { .. } | E::WriteTooLarge { .. } | E::EditTooLarge { .. } => {
+                ErrorKind::TooLarge
+            }
             E::TooManyEntries { .. } => ErrorKind::LimitExceeded,
-            E::Io { .. } => ErrorKind::Internal,
+            E::Io { .. } | E::WriteIo { .. } => ErrorKind::Internal,
         }
     }
 
@@ -283,6 +531,27 @@ impl WorkspaceError {
             _ if is_symlink_loop(&source) => WorkspaceError::SymlinkLoop { path },
             _ => WorkspaceError::Io { path, source },
         }
+    }
+
+    /// Like [`WorkspaceError::from_io`], for an error met while changing `path`:
+    /// a generic I/O failure says "writing", not "reading".
+    pub(crate) fn from_write_io(
+        source: io::Error,
+        path: &str,
+        root: &std::path::Path,
+    ) -> WorkspaceError {
+        match WorkspaceError::from_io(source, path, root) {
+            WorkspaceError::Io { path, source } => WorkspaceError::WriteIo { path, source },
+            other => other,
+        }
+    }
+}
+
+/// `line` cut to [`QUOTE_CHARS`] characters (with `…` when cut), for a message.
+pub(crate) fn quote(line: &str) -> String {
+    match line.char_indices().nth(QUOTE_CHARS) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_owned(),
     }
 }
 

@@ -1,9 +1,10 @@
-//! The read-only workspace capability: one project folder, seen through a
+//! The workspace capability: one project folder, seen through a
 //! `cap_std::fs::Dir`.
 //!
 //! Owns: opening the project root and the [`Workspace`] handle; the operations
-//! live in their own modules (`read`, `list`, `search`), on top of the shared
-//! pieces (`path` validation, the `walk`er, `gitignore` rules, `file` opening).
+//! live in their own modules (`read`, `list`, `search`, and the writes in
+//! `edit`), on top of the shared pieces (`path` validation, the `walk`er,
+//! `gitignore` rules, `file` opening).
 //!
 //! Must never: touch the filesystem through `std::fs` on a joined path — every
 //! access after [`Workspace::open`] goes through the root `Dir`, so no path can
@@ -18,8 +19,10 @@
 //! project folder and read the target can create one; refusing files with
 //! several links would break legitimate checkouts, so it is documented, not
 //! refused. Deployments that care run the kernel as a user that cannot read
-//! secrets, or on a filesystem of its own.
+//! secrets, or on a filesystem of its own. Writes are stricter: `edit` refuses to
+//! change a file with several links (see its header).
 
+mod edit;
 mod error;
 mod file;
 mod gitignore;
@@ -34,6 +37,7 @@ use std::path::{Path, PathBuf};
 use cap_std::ambient_authority;
 use cap_std::fs::Dir;
 
+pub use edit::{Change, ChangeKind};
 pub use error::WorkspaceError;
 pub use list::{Entry, EntryKind};
 pub use search::{SearchMatch, SearchOptions};
@@ -51,6 +55,10 @@ pub struct WorkspaceLimits {
     pub max_search_file_bytes: u64,
     /// Longest line text (in characters) a search match carries.
     pub max_line_chars: usize,
+    /// Largest content one write may leave in a file, in bytes (`write`,
+    /// `create`, and the result of `replace` or `apply-patch`); also the largest
+    /// file `replace` and `apply-patch` will read to edit.
+    pub max_write_bytes: u64,
 }
 
 impl Default for WorkspaceLimits {
@@ -61,6 +69,7 @@ impl Default for WorkspaceLimits {
             max_search_results: 1_000,
             max_search_file_bytes: 1024 * 1024,
             max_line_chars: 400,
+            max_write_bytes: 4 * 1024 * 1024,
         }
     }
 }

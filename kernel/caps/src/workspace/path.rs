@@ -69,6 +69,13 @@ pub(crate) fn is_in_git_dir(rel: &str) -> bool {
     rel.split('/').any(|part| part == ".git")
 }
 
+/// True when any component of a normalised path is `.git` in any letter case
+/// (`.GIT/config` is the repository's config on a case-insensitive filesystem).
+/// Writes use this stricter test; listings use [`is_in_git_dir`].
+pub(crate) fn is_in_git_dir_any_case(rel: &str) -> bool {
+    rel.split('/').any(|part| part.eq_ignore_ascii_case(".git"))
+}
+
 /// `/…`, `\…` (and so `\\server\share`), or a drive letter: `C:`, `C:\…`, `C:/…`.
 fn looks_absolute(input: &str) -> bool {
     let bytes = input.as_bytes();
@@ -172,5 +179,20 @@ mod tests {
         assert!(is_in_git_dir("vendor/lib/.git/HEAD"));
         assert!(!is_in_git_dir(".github/workflows"));
         assert!(!is_in_git_dir("a.git"));
+    }
+
+    #[test]
+    fn git_dirs_for_writes_ignore_letter_case() {
+        for rel in [
+            ".git",
+            ".GIT/config",
+            "sub/.Git/hooks/pre-commit",
+            ".git/HEAD",
+        ] {
+            assert!(is_in_git_dir_any_case(rel), "{rel}");
+        }
+        for rel in [".github/x", "a.git", ".gitignore", "git/config"] {
+            assert!(!is_in_git_dir_any_case(rel), "{rel}");
+        }
     }
 }

@@ -73,7 +73,12 @@ impl Host {
         let grants = plugin.grants.clone();
         let timeout = grants.timeout;
         let memory_mb = grants.memory_mb;
-        let state = CallState::new(grants, Arc::clone(&self.kernel_store), context);
+        let state = CallState::new(
+            grants,
+            Arc::clone(&self.kernel_store),
+            Arc::clone(&self.policy),
+            context,
+        );
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
         let started = Instant::now();

@@ -13,6 +13,7 @@ mod call;
 pub mod calls;
 mod engine;
 mod error;
+mod gate;
 mod imports;
 mod limits;
 mod output;
@@ -20,9 +21,11 @@ mod plugin;
 mod state;
 mod worlds;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use ralex_policy::{Policy, Trust};
 use ralex_store::Store as KernelStore;
 use tokio::sync::Semaphore;
 use wasmtime::Engine;
@@ -50,6 +53,16 @@ pub struct HostConfig {
     pub pool: PoolSizing,
     /// Use the pooling allocator when it can be reserved (default true).
     pub pooling: bool,
+    /// The policy every capability call is decided by (default: the shipped
+    /// defaults).
+    pub policy: Arc<Policy>,
+    /// Folders holding the plugins built with this kernel: a plugin loaded from
+    /// one of them whose publisher is `ralex` is first-party.
+    pub first_party_dirs: Vec<PathBuf>,
+    /// Publishers the user trusts (trust `trusted`; grants still come from policy).
+    pub trusted_publishers: Vec<String>,
+    /// Secret files granted to plugins by name (plugin name → paths).
+    pub secret_reads: HashMap<String, Vec<String>>,
 }
 
 impl HostConfig {
@@ -59,6 +72,12 @@ impl HostConfig {
             cache_dir: cache_dir.into(),
             pool: PoolSizing::default(),
             pooling: true,
+            policy: Arc::new(
+                Policy::defaults().expect("the built-in default policies validate (tested)"),
+            ),
+            first_party_dirs: Vec::new(),
+            trusted_publishers: Vec::new(),
+            secret_reads: HashMap::new(),
         }
     }
 }
@@ -69,6 +88,10 @@ pub struct Host {
     linker: Linker<CallState>,
     cache: cache::ComponentCache,
     kernel_store: Arc<KernelStore>,
+    policy: Arc<Policy>,
+    first_party_dirs: Vec<PathBuf>,
+    trusted_publishers: Vec<String>,
+    secret_reads: HashMap<String, Vec<String>>,
     allocation: Allocation,
     max_memory_mb: u32,
     permits: Arc<Semaphore>,
@@ -94,6 +117,14 @@ impl Host {
             linker,
             cache,
             kernel_store,
+            policy: config.policy,
+            first_party_dirs: config
+                .first_party_dirs
+                .iter()
+                .filter_map(|d| d.canonicalize().ok())
+                .collect(),
+            trusted_publishers: config.trusted_publishers,
+            secret_reads: config.secret_reads,
             allocation,
             max_memory_mb,
             _ticker: ticker,
@@ -103,6 +134,26 @@ impl Host {
     /// How instances are allocated.
     pub fn allocation(&self) -> &Allocation {
         &self.allocation
+    }
+
+    /// The policy calls are decided by.
+    pub fn policy(&self) -> &Arc<Policy> {
+        &self.policy
+    }
+
+    /// First-party: publisher `ralex` and loaded from a folder of plugins built
+    /// with this kernel. Trusted: a publisher the user trusts. Else untrusted.
+    fn trust_of(&self, dir: &Path, publisher: &str) -> Trust {
+        let in_first_party_dir = dir
+            .canonicalize()
+            .is_ok_and(|d| self.first_party_dirs.iter().any(|f| d.starts_with(f)));
+        if publisher == "ralex" && in_first_party_dir {
+            Trust::FirstParty
+        } else if self.trusted_publishers.iter().any(|p| p == publisher) {
+            Trust::Trusted
+        } else {
+            Trust::Untrusted
+        }
     }
 
     /// The wasmtime version this host embeds.
@@ -180,8 +231,15 @@ impl Host {
             .map_err(|e| mismatch(format!("{e:#}")))?;
         let pre = WorldPre::new(world, pre).map_err(|e| mismatch(format!("{e:#}")))?;
         tracing::debug!(plugin = %name, world = %world, digest = %actual, ?cache, "plugin loaded");
+        let trust = self.trust_of(dir, &manifest.plugin.publisher);
+        let secret_reads = self.secret_reads.get(&name).cloned().unwrap_or_default();
         Ok(Plugin {
-            grants: Arc::new(PluginGrants::from_manifest(&manifest)),
+            grants: Arc::new(PluginGrants::from_manifest(
+                &manifest,
+                trust,
+                &actual,
+                &secret_reads,
+            )),
             manifest,
             manifest_path: manifest_path.to_path_buf(),
             component_path,

@@ -12,6 +12,8 @@ use wasmtime::component::InstancePre;
 use crate::bindings;
 use crate::cache::CacheOutcome;
 use crate::state::CallState;
+use ralex_policy::{Principal, Trust};
+
 use crate::worlds::World;
 
 /// What a plugin may use, fixed at load from its manifest.
@@ -22,10 +24,20 @@ pub(crate) struct PluginGrants {
     pub(crate) timeout: Duration,
     pub(crate) kv: bool,
     read: GlobSet,
+    /// Who the plugin is to the policy.
+    pub(crate) principal: Principal,
+    /// `plugin:NAME`, the audit trail's actor.
+    pub(crate) actor: String,
+    pub(crate) trust: Trust,
 }
 
 impl PluginGrants {
-    pub(crate) fn from_manifest(manifest: &Manifest) -> PluginGrants {
+    pub(crate) fn from_manifest(
+        manifest: &Manifest,
+        trust: Trust,
+        digest: &str,
+        secret_reads: &[String],
+    ) -> PluginGrants {
         let mut read = GlobSetBuilder::new();
         for glob in &manifest.permissions.workspace.read {
             read.add(
@@ -40,6 +52,16 @@ impl PluginGrants {
             timeout: Duration::from_millis(manifest.limits.timeout_ms),
             kv: manifest.permissions.kv,
             read,
+            principal: Principal::plugin(
+                &manifest.plugin.name,
+                &manifest.plugin.publisher,
+                trust,
+                &manifest.plugin.world.world,
+                digest,
+                secret_reads,
+            ),
+            actor: format!("plugin:{}", manifest.plugin.name),
+            trust,
         }
     }
 
@@ -101,6 +123,11 @@ impl Plugin {
     /// The plugin's name.
     pub fn name(&self) -> &str {
         &self.manifest.plugin.name
+    }
+
+    /// How far it is trusted (decides which default policies apply).
+    pub fn trust(&self) -> Trust {
+        self.grants.trust
     }
 
     /// Its world.

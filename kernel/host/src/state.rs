@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use ralex_caps::workspace::Workspace;
+use ralex_policy::Policy;
 use ralex_store::Store as KernelStore;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
@@ -53,6 +54,7 @@ pub(crate) struct CallState {
     pub(crate) limiter: CallLimiter,
     pub(crate) plugin: Arc<PluginGrants>,
     pub(crate) kernel_store: Arc<KernelStore>,
+    pub(crate) policy: Arc<Policy>,
     pub(crate) context: CallContext,
     pub(crate) log_quota: Quota,
     pub(crate) progress_quota: Quota,
@@ -64,6 +66,7 @@ impl CallState {
     pub(crate) fn new(
         plugin: Arc<PluginGrants>,
         kernel_store: Arc<KernelStore>,
+        policy: Arc<Policy>,
         context: CallContext,
     ) -> CallState {
         let stdout = CapturedOutput::new(STDIO_CAPTURE_BYTES);
@@ -80,6 +83,7 @@ impl CallState {
             limiter: CallLimiter::new(plugin.memory_mb),
             plugin,
             kernel_store,
+            policy,
             context,
             log_quota: Quota::new(LOG_MAX_LINES, LOG_MAX_BYTES),
             progress_quota: Quota::new(PROGRESS_MAX, PROGRESS_MAX as usize * 1024),

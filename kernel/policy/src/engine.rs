@@ -22,6 +22,11 @@ use crate::error::{PolicyError, Problem};
 use crate::files::{PolicyFile, SCHEMA};
 use crate::location::{first_offset, line_of, message};
 
+/// Stack Cedar needs left before it evaluates (it checks for 100 KiB).
+const RED_ZONE: usize = 192 * 1024;
+/// Size of the stack segment decisions run on when too little is left.
+const STACK_SEGMENT: usize = 1024 * 1024;
+
 /// Whether a rule permits or forbids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuleEffect {
@@ -202,7 +207,25 @@ impl Policy {
 
     /// Decide whether `principal` may do `action` on `resource`. `confirmed` is
     /// only meaningful for `command:run`.
+    ///
+    /// Cedar refuses to evaluate ("recursion limit reached") when `stacker` thinks
+    /// less than 100 KiB of stack is left — which it always thinks on a wasmtime
+    /// fiber, whose stack is not the thread's. Deciding on a stack segment that
+    /// stacker knows (grown only when needed) keeps decisions working from host
+    /// imports.
     pub fn decide(
+        &self,
+        principal: &Principal,
+        action: Action,
+        resource: &Resource,
+        confirmed: bool,
+    ) -> Decision {
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            self.decide_here(principal, action, resource, confirmed)
+        })
+    }
+
+    fn decide_here(
         &self,
         principal: &Principal,
         action: Action,

@@ -16,6 +16,23 @@ pub struct Config {
     /// Which plugin plays which role.
     #[serde(default)]
     pub pipeline: PipelineConfig,
+    /// Trust and named grants that policies read.
+    #[serde(default)]
+    pub policy: PolicyConfig,
+}
+
+/// `[policy]`: the data policies decide on. The rules themselves are Cedar files
+/// (the shipped defaults and `$RALEX_HOME/policies/`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyConfig {
+    /// Publishers whose plugins get trust `trusted` (what they may do still comes
+    /// from policy grants).
+    #[serde(default)]
+    pub trusted_publishers: Vec<String>,
+    /// Secret files a plugin may read, granted by name: `plugin = [".env.test"]`.
+    #[serde(default)]
+    pub secret_reads: std::collections::HashMap<String, Vec<String>>,
 }
 
 /// `[kernel]`.

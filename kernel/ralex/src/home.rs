@@ -38,7 +38,12 @@ impl Home {
         self.root.join("cache").join("components")
     }
 
-    /// Plugins installed by the user.
+    /// The user's policies: grants and replacements of the shipped defaults.
+    pub fn policies(&self) -> PathBuf {
+        self.root.join("policies")
+    }
+
+    /// Installed plugins.
     pub fn plugins(&self) -> PathBuf {
         self.root.join("plugins")
     }

@@ -8,6 +8,7 @@ mod config;
 mod exit;
 mod home;
 mod plugins;
+mod policy;
 mod resolve;
 
 use std::process::ExitCode;

@@ -113,6 +113,10 @@ impl Registry {
                     max_memory_mb: max_asked.min(config.kernel.max_plugin_memory_mb),
                 },
                 pooling: config.kernel.pooling,
+                policy: crate::policy::load(home)?,
+                first_party_dirs: bundled_dir().into_iter().collect(),
+                trusted_publishers: config.policy.trusted_publishers.clone(),
+                secret_reads: config.policy.secret_reads.clone(),
             },
             store,
         )?;

@@ -4,21 +4,26 @@
 use ralex_store::{KvQuota, StoreError};
 
 use super::wit::kv::Host;
-use super::{denied, error};
+use ralex_policy::{Action, Resource};
+
+use super::error;
 use crate::bindings::{ErrorCode, WitError};
 use crate::state::CallState;
 
 impl CallState {
-    fn kv_allowed(&self) -> Result<(), WitError> {
-        if self.plugin.kv {
-            Ok(())
-        } else {
-            Err(denied(
-                &self.plugin.name,
-                "use the kv store",
+    /// The manifest must ask for kv and the policy grant it. Each kv call is
+    /// audited with a digest of its key.
+    fn kv_allowed(&self, key: &str) -> Result<(), WitError> {
+        let resource = Resource::Kv(self.plugin.name.clone());
+        if !self.plugin.kv {
+            return Err(self.refuse_by_manifest(
+                Action::KvUse,
+                &resource,
+                &[key.as_bytes()],
                 "its manifest does not ask for it (add `kv = true` under [permissions])",
-            ))
+            ));
         }
+        self.authorize(Action::KvUse, &resource, &[key.as_bytes()])
     }
 }
 
@@ -37,28 +42,28 @@ fn store_error(e: StoreError) -> WitError {
 
 impl Host for CallState {
     async fn get(&mut self, key: String) -> Result<Option<Vec<u8>>, WitError> {
-        self.kv_allowed()?;
+        self.kv_allowed(&key)?;
         self.kernel_store
             .kv_get(&self.plugin.name, &key)
             .map_err(store_error)
     }
 
     async fn set(&mut self, key: String, value: Vec<u8>) -> Result<(), WitError> {
-        self.kv_allowed()?;
+        self.kv_allowed(&key)?;
         self.kernel_store
             .kv_set(&self.plugin.name, &key, &value, &KvQuota::default())
             .map_err(store_error)
     }
 
     async fn delete(&mut self, key: String) -> Result<bool, WitError> {
-        self.kv_allowed()?;
+        self.kv_allowed(&key)?;
         self.kernel_store
             .kv_delete(&self.plugin.name, &key)
             .map_err(store_error)
     }
 
     async fn list_keys(&mut self, prefix: String, limit: u32) -> Result<Vec<String>, WitError> {
-        self.kv_allowed()?;
+        self.kv_allowed(&prefix)?;
         self.kernel_store
             .kv_list(&self.plugin.name, &prefix, limit.min(10_000))
             .map_err(store_error)

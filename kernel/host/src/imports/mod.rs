@@ -32,16 +32,9 @@ pub(crate) fn add_to_linker(linker: &mut Linker<CallState>) -> wasmtime::Result<
 /// Interfaces this kernel provides, by WIT name.
 pub(crate) const PROVIDED: &[&str] = &["types", "log", "progress", "kv", "workspace"];
 
-fn error(code: ErrorCode, message: impl Into<String>) -> WitError {
+pub(crate) fn error(code: ErrorCode, message: impl Into<String>) -> WitError {
     WitError {
         code,
         message: message.into(),
     }
-}
-
-fn denied(plugin: &str, what: &str, fix: &str) -> WitError {
-    error(
-        ErrorCode::Denied,
-        format!("plugin `{plugin}` may not {what}: {fix}"),
-    )
 }

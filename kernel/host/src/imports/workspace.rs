@@ -1,7 +1,8 @@
 //! `workspace`: read-only access to the project through `ralex-caps` (cap-std), and
-//! only to paths the manifest's `workspace.read` globs cover. No path leaves the
-//! root: that is enforced by the capability provider, not here; this file adds the
-//! manifest check and the translation into WIT types.
+//! only to paths the manifest's `workspace.read` globs cover and the policy grants.
+//! No path leaves the root: that is enforced by the capability provider, not here;
+//! this file adds the manifest check, the policy gate (audited), the filtering of
+//! list and search results, and the translation into WIT types.
 
 use std::sync::Arc;
 
@@ -10,8 +11,10 @@ use ralex_caps::workspace::{
     EntryKind as CapEntryKind, SearchOptions as CapSearchOptions, Workspace, WorkspaceError,
 };
 
+use super::error;
 use super::wit::workspace::{Entry, EntryKind, Host, SearchMatch, SearchOptions};
-use super::{denied, error};
+use ralex_policy::{Action, Resource};
+
 use crate::bindings::{ErrorCode, WitError};
 use crate::state::CallState;
 
@@ -46,11 +49,12 @@ fn workspace_error(plugin: &str, ws: &Workspace, e: WorkspaceError) -> WitError 
 
 impl CallState {
     /// The project, if the manifest asks for reading and the call has one.
-    fn readable_workspace(&self) -> Result<Arc<Workspace>, WitError> {
+    fn readable_workspace(&self, action: Action, path: &str) -> Result<Arc<Workspace>, WitError> {
         if !self.plugin.reads_workspace() {
-            return Err(denied(
-                &self.plugin.name,
-                "read project files",
+            return Err(self.refuse_by_manifest(
+                action,
+                &Resource::Path(path.to_string()),
+                &[path.as_bytes()],
                 "its manifest asks for no `workspace.read` globs",
             ));
         }
@@ -66,17 +70,20 @@ impl CallState {
     /// glob check runs on the normalised path, so `src/../secret` cannot slip past a
     /// `src/**` grant; the provider then opens exactly that path under the root.
     fn readable_path(&self, path: &str) -> Result<(Arc<Workspace>, String), WitError> {
-        let ws = self.readable_workspace()?;
+        let ws = self.readable_workspace(Action::WorkspaceRead, path)?;
         let rel = ws
             .normalize(path)
             .map_err(|e| workspace_error(&self.plugin.name, &ws, e))?;
+        let resource = Resource::Path(rel.clone());
         if !self.plugin.may_read(&rel) {
-            return Err(denied(
-                &self.plugin.name,
-                &format!("read `{rel}`"),
+            return Err(self.refuse_by_manifest(
+                Action::WorkspaceRead,
+                &resource,
+                &[path.as_bytes()],
                 "no `workspace.read` glob of its manifest covers it",
             ));
         }
+        self.authorize(Action::WorkspaceRead, &resource, &[path.as_bytes()])?;
         Ok((ws, rel))
     }
 }
@@ -103,13 +110,22 @@ impl Host for CallState {
     }
 
     async fn list_dir(&mut self, dir: String, recursive: bool) -> Result<Vec<Entry>, WitError> {
-        let ws = self.readable_workspace()?;
+        let ws = self.readable_workspace(Action::WorkspaceList, &dir)?;
+        let rel = ws
+            .normalize(&dir)
+            .map_err(|e| workspace_error(&self.plugin.name, &ws, e))?;
+        self.authorize(
+            Action::WorkspaceList,
+            &Resource::Path(rel.clone()),
+            &[dir.as_bytes(), &[u8::from(recursive)]],
+        )?;
         let entries = ws
-            .list(&dir, recursive)
+            .list(&rel, recursive)
             .map_err(|e| workspace_error(&self.plugin.name, &ws, e))?;
         Ok(entries
             .into_iter()
             .filter(|e| e.kind == CapEntryKind::Directory || self.plugin.may_read(&e.path))
+            .filter(|e| self.permits(Action::WorkspaceList, &Resource::Path(e.path.clone())))
             .map(|e| Entry {
                 kind: match e.kind {
                     CapEntryKind::File => EntryKind::File,
@@ -127,7 +143,15 @@ impl Host for CallState {
         query: String,
         options: SearchOptions,
     ) -> Result<Vec<SearchMatch>, WitError> {
-        let ws = self.readable_workspace()?;
+        let ws = self.readable_workspace(Action::WorkspaceSearch, "")?;
+        self.authorize(
+            Action::WorkspaceSearch,
+            &Resource::Path(String::new()),
+            &[
+                query.as_bytes(),
+                options.glob.as_deref().unwrap_or("").as_bytes(),
+            ],
+        )?;
         let options = CapSearchOptions {
             regex: options.regex,
             case_insensitive: options.case_insensitive,
@@ -140,6 +164,7 @@ impl Host for CallState {
         Ok(found
             .into_iter()
             .filter(|m| self.plugin.may_read(&m.path))
+            .filter(|m| self.permits(Action::WorkspaceSearch, &Resource::Path(m.path.clone())))
             .map(|m| SearchMatch {
                 path: m.path,
                 line: m.line,

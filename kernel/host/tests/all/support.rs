@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use ralex_caps::workspace::{Workspace, WorkspaceLimits};
 use ralex_host::calls::analyzer::{Analysis, AnalyzeRequest};
 use ralex_host::{CallContext, CallError, CallOutcome, Host, HostConfig, Plugin, ProgressEvent};
+use ralex_policy::{Policy, PolicyFile, default_files, merge_files};
 use ralex_store::Store;
 
 /// Where `cargo xtask plugins` staged a guest.
@@ -35,6 +36,12 @@ pub fn copy_plugin(kind: &str, name: &str, into: &Path) -> PathBuf {
     to
 }
 
+/// What the tests grant the untrusted `hostile` plugin (and its renamed copy
+/// `other`): everything, so the tests see the manifest checks, the capability
+/// providers and the default forbids.
+pub const HOSTILE_GRANT: &str = "permit (principal == Ralex::Plugin::\"hostile\", action, resource);\n\
+     permit (principal == Ralex::Plugin::\"other\", action, resource);";
+
 /// A host with its own cache folder and an in-memory store.
 pub struct TestHost {
     pub host: Host,
@@ -45,11 +52,27 @@ impl TestHost {
     pub fn new() -> TestHost {
         let dir = tempfile::tempdir().unwrap();
         let host = Host::new(
-            HostConfig::new(dir.path().join("cache")),
+            TestHost::config(dir.path().join("cache"), HOSTILE_GRANT),
             Arc::new(Store::open_in_memory().unwrap()),
         )
         .unwrap();
         TestHost { host, dir }
+    }
+
+    /// A config whose policy is the shipped defaults plus `grant`.
+    pub fn config(cache: PathBuf, grant: &str) -> HostConfig {
+        let files = merge_files(
+            default_files(),
+            vec![PolicyFile {
+                name: "grants/test.cedar".into(),
+                origin: "test-grant.cedar".into(),
+                text: grant.into(),
+            }],
+        );
+        HostConfig {
+            policy: Arc::new(Policy::load(&files).expect("test grant validates")),
+            ..HostConfig::new(cache)
+        }
     }
 
     pub fn cache_dir(&self) -> PathBuf {

@@ -1,0 +1,42 @@
+//! `ralex-git`: the kernel's git capability, on libgit2 (`git2`).
+//!
+//! Owns: the project's repository as seen by Ralex — status, diff, log,
+//! commit, branches, remotes (fetch, push, fast-forward pull) — and the
+//! snapshots Ralex's undo is built on: [`Repo::snapshot`] records the whole
+//! work tree under a private ref without touching HEAD, index or work tree,
+//! and [`Repo::undo`] puts back what a command changed between two snapshots,
+//! refusing when that would lose later edits.
+//!
+//! Must never: move HEAD, write the index or touch the work tree outside the
+//! operations whose job that is (commit stages; branch switches; pull
+//! fast-forwards; undo restores the paths the command touched); log or report
+//! credentials.
+
+mod branch;
+mod commit;
+mod credentials;
+mod diff;
+mod error;
+mod log;
+mod paths;
+mod pull;
+mod remote;
+mod repo;
+mod scratch;
+mod snapshot;
+mod status;
+mod undo;
+mod worktree;
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+pub use credentials::{TOKEN_VAR, USERNAME_VAR};
+pub use diff::DiffScope;
+pub use error::GitError;
+pub use log::CommitInfo;
+pub use pull::PullOutcome;
+pub use repo::Repo;
+pub use snapshot::Snapshot;
+pub use status::StatusEntry;
+pub use undo::UndoReport;

@@ -24,6 +24,19 @@ pub(crate) struct PluginGrants {
     pub(crate) timeout: Duration,
     pub(crate) kv: bool,
     read: GlobSet,
+    write: GlobSet,
+    has_write: bool,
+    /// `[permissions] git`.
+    pub(crate) git: ralex_manifest::GitPermission,
+    /// `[permissions] http.hosts`, parsed (hosts that do not parse are dropped
+    /// with a warning at load; the manifest validates them first).
+    pub(crate) http: ralex_net::Grant,
+    /// `[permissions] exec`, parsed.
+    pub(crate) exec: Vec<ralex_exec::Allowed>,
+    /// `[permissions] model`.
+    pub(crate) model: bool,
+    /// `[permissions] mcp.servers`.
+    pub(crate) mcp_servers: Vec<String>,
     /// Who the plugin is to the policy.
     pub(crate) principal: Principal,
     /// `plugin:NAME`, the audit trail's actor.
@@ -46,12 +59,53 @@ impl PluginGrants {
             );
         }
         let read = read.build().unwrap_or_else(|_| GlobSet::empty());
+        let mut write = GlobSetBuilder::new();
+        for glob in &manifest.permissions.workspace.write {
+            write.add(
+                ralex_manifest::workspace_glob(glob)
+                    .expect("globs are validated when the manifest is parsed"),
+            );
+        }
+        let write = write.build().unwrap_or_else(|_| GlobSet::empty());
+        let name = &manifest.plugin.name;
+        let hosts = manifest
+            .permissions
+            .http
+            .hosts
+            .iter()
+            .filter_map(|h| match ralex_net::HostRule::parse(h) {
+                Ok(rule) => Some(rule),
+                Err(e) => {
+                    tracing::warn!(plugin = %name, host = %h, error = %e, "http grant ignored");
+                    None
+                }
+            })
+            .collect();
+        let exec = manifest
+            .permissions
+            .exec
+            .iter()
+            .filter_map(|entry| match ralex_exec::Allowed::parse(entry) {
+                Ok(allowed) => Some(allowed),
+                Err(e) => {
+                    tracing::warn!(plugin = %name, entry = %entry, error = %e, "exec entry ignored");
+                    None
+                }
+            })
+            .collect();
         PluginGrants {
             name: manifest.plugin.name.clone(),
             memory_mb: manifest.limits.memory_mb,
             timeout: Duration::from_millis(manifest.limits.timeout_ms),
             kv: manifest.permissions.kv,
             read,
+            has_write: !manifest.permissions.workspace.write.is_empty(),
+            write,
+            git: manifest.permissions.git.clone(),
+            http: ralex_net::Grant::new(hosts),
+            exec,
+            model: manifest.permissions.model,
+            mcp_servers: manifest.permissions.mcp.servers.clone(),
             principal: Principal::plugin(
                 &manifest.plugin.name,
                 &manifest.plugin.publisher,
@@ -69,6 +123,14 @@ impl PluginGrants {
         !self.read.is_empty()
     }
 
+    pub(crate) fn write_globs_empty(&self) -> bool {
+        !self.has_write
+    }
+
+    pub(crate) fn may_write(&self, path: &str) -> bool {
+        self.write.is_match(path)
+    }
+
     pub(crate) fn may_read(&self, path: &str) -> bool {
         self.read.is_match(path)
     }
@@ -82,6 +144,15 @@ pub(crate) enum WorldPre {
     ModelRouter(bindings::model_router::ModelRouterPre<CallState>),
     PromptEnhancer(bindings::prompt_enhancer::PromptEnhancerPre<CallState>),
     PatternLearner(bindings::pattern_learner::PatternLearnerPre<CallState>),
+    WorkflowStep(bindings::workflow_step::WorkflowStepPre<CallState>),
+    // Loadable now that every capability is provided; the orchestrator, context
+    // and docs issues add their typed calls.
+    #[allow(dead_code)]
+    Agent(bindings::agent::AgentPre<CallState>),
+    #[allow(dead_code)]
+    ContextCompressor(bindings::context_compressor::ContextCompressorPre<CallState>),
+    #[allow(dead_code)]
+    DocsProvider(bindings::docs_provider::DocsProviderPre<CallState>),
 }
 
 impl WorldPre {
@@ -102,7 +173,16 @@ impl WorldPre {
             World::PatternLearner => {
                 WorldPre::PatternLearner(bindings::pattern_learner::PatternLearnerPre::new(pre)?)
             }
-            other => wasmtime::bail!("world `{other}` cannot be run by this kernel yet"),
+            World::WorkflowStep => {
+                WorldPre::WorkflowStep(bindings::workflow_step::WorkflowStepPre::new(pre)?)
+            }
+            World::Agent => WorldPre::Agent(bindings::agent::AgentPre::new(pre)?),
+            World::ContextCompressor => WorldPre::ContextCompressor(
+                bindings::context_compressor::ContextCompressorPre::new(pre)?,
+            ),
+            World::DocsProvider => {
+                WorldPre::DocsProvider(bindings::docs_provider::DocsProviderPre::new(pre)?)
+            }
         })
     }
 }

@@ -6,6 +6,9 @@ use std::sync::Arc;
 
 use ralex_caps::workspace::Workspace;
 use ralex_policy::Policy;
+
+use crate::journal::WriteJournal;
+use crate::model::ModelBackend;
 use ralex_store::Store as KernelStore;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
@@ -45,6 +48,19 @@ pub struct CallContext {
     pub workspace: Option<Arc<Workspace>>,
     /// Receiver of progress events, if anyone listens.
     pub progress: Option<ProgressSink>,
+    /// Where writes are recorded (and the snapshot hook runs); writes are refused
+    /// without one, so no change can escape undo.
+    pub journal: Option<Arc<WriteJournal>>,
+    /// The project's repository, for `git`.
+    pub git: Option<Arc<std::sync::Mutex<ralex_git::Repo>>>,
+    /// Outbound HTTP, for `http`.
+    pub egress: Option<Arc<ralex_net::Egress>>,
+    /// Program runner in the project, for `exec`.
+    pub runner: Option<Arc<ralex_exec::Runner>>,
+    /// Configured MCP servers, for `mcp`.
+    pub mcp: Option<Arc<ralex_mcp::McpHub>>,
+    /// Model calls, for `model` (the model layer provides one).
+    pub model: Option<Arc<dyn ModelBackend>>,
 }
 
 /// Store data of one call.

@@ -220,14 +220,14 @@ mod tests {
     }
 
     #[test]
-    fn worlds_needing_unprovided_capabilities_are_unavailable() {
-        assert!(World::CommandParser.is_available());
-        assert!(World::CodeAnalyzer.is_available());
-        assert_eq!(
-            World::ContextCompressor.missing_capabilities(),
-            vec!["model"]
-        );
-        assert!(!World::Agent.is_available());
+    fn every_world_is_available_now_that_every_capability_is_provided() {
+        for world in World::ALL {
+            assert!(
+                world.is_available(),
+                "{world}: {:?}",
+                world.missing_capabilities()
+            );
+        }
     }
 
     #[test]

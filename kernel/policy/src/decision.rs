@@ -84,7 +84,23 @@ impl Decision {
             (Verdict::NeedsConfirmation, Some(rule)) => {
                 format!("needs confirmation: {}", because(rule))
             }
-            (_, Some(rule)) => format!("denied by {}", because(rule)),
+            (_, Some(rule)) => {
+                let others: Vec<String> = self
+                    .rules
+                    .iter()
+                    .filter(|r| r.effect == RuleEffect::Forbid && r.id != rule.id)
+                    .map(|r| format!("`{}`", r.id))
+                    .collect();
+                if others.is_empty() {
+                    format!("denied by {}", because(rule))
+                } else {
+                    format!(
+                        "denied by {} (also by {})",
+                        because(rule),
+                        others.join(", ")
+                    )
+                }
+            }
             (_, None) if !self.errors.is_empty() => format!(
                 "denied because a policy failed to evaluate ({}); fix the policy, then retry",
                 self.errors.join("; ")

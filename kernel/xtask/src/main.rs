@@ -41,6 +41,11 @@ const GUESTS: &[Guest] = &[
         package: "test-plugin-foreign-world",
         staging: "test-plugins",
     },
+    Guest {
+        dir: "plugins/test-plugins/intruder",
+        package: "test-plugin-intruder",
+        staging: "test-plugins",
+    },
 ];
 
 const TARGET: &str = "wasm32-wasip2";

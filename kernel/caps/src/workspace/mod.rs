@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 use cap_std::ambient_authority;
 use cap_std::fs::Dir;
 
-pub use edit::{Change, ChangeKind};
+pub use edit::{Change, ChangeKind, PatchAction, patch_paths};
 pub use error::WorkspaceError;
 pub use list::{Entry, EntryKind};
 pub use search::{SearchMatch, SearchOptions};

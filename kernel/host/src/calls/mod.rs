@@ -5,3 +5,4 @@ pub mod enhancer;
 pub mod learner;
 pub mod parser;
 pub mod router;
+pub mod step;

@@ -5,10 +5,16 @@
 //! interfaces not listed here (workspace-edit, git, model, exec, http, mcp) are not
 //! provided yet; a world that imports them is refused at load (see `worlds`).
 
+mod exec;
+mod git;
+mod http;
 mod kv;
 mod log;
+mod mcp;
+mod model;
 mod progress;
 mod workspace;
+mod workspace_edit;
 
 use wasmtime::component::{HasSelf, Linker};
 
@@ -26,15 +32,68 @@ pub(crate) fn add_to_linker(linker: &mut Linker<CallState>) -> wasmtime::Result<
     wit::progress::add_to_linker::<_, HasSelf<CallState>>(linker, |s| s)?;
     wit::kv::add_to_linker::<_, HasSelf<CallState>>(linker, |s| s)?;
     wit::workspace::add_to_linker::<_, HasSelf<CallState>>(linker, |s| s)?;
+    wit::workspace_edit::add_to_linker::<_, HasSelf<CallState>>(linker, |s| s)?;
+    wit::git::add_to_linker::<_, HasSelf<CallState>>(linker, |s| s)?;
+    wit::http::add_to_linker::<_, HasSelf<CallState>>(linker, |s| s)?;
+    wit::exec::add_to_linker::<_, HasSelf<CallState>>(linker, |s| s)?;
+    wit::model::add_to_linker::<_, HasSelf<CallState>>(linker, |s| s)?;
+    wit::mcp::add_to_linker::<_, HasSelf<CallState>>(linker, |s| s)?;
     Ok(())
 }
 
 /// Interfaces this kernel provides, by WIT name.
-pub(crate) const PROVIDED: &[&str] = &["types", "log", "progress", "kv", "workspace"];
+pub(crate) const PROVIDED: &[&str] = &[
+    "types",
+    "log",
+    "progress",
+    "kv",
+    "workspace",
+    "workspace-edit",
+    "git",
+    "http",
+    "exec",
+    "model",
+    "mcp",
+];
 
 pub(crate) fn error(code: ErrorCode, message: impl Into<String>) -> WitError {
     WitError {
         code,
         message: message.into(),
     }
+}
+
+/// A capability provider's error kind as the WIT error code.
+pub(crate) fn code_of(kind: ralex_caps::ErrorKind) -> ErrorCode {
+    use ralex_caps::ErrorKind;
+    match kind {
+        ErrorKind::InvalidInput => ErrorCode::InvalidInput,
+        ErrorKind::NotFound => ErrorCode::NotFound,
+        ErrorKind::Denied => ErrorCode::Denied,
+        ErrorKind::TooLarge => ErrorCode::TooLarge,
+        ErrorKind::LimitExceeded => ErrorCode::LimitExceeded,
+        ErrorKind::Unavailable => ErrorCode::Unavailable,
+        ErrorKind::Conflict => ErrorCode::Conflict,
+        ErrorKind::Internal => ErrorCode::Internal,
+    }
+}
+
+/// A provider error for the plugin: its code, and its message with the host's
+/// absolute project path replaced by `<project>`, so plugins learn nothing about
+/// the machine's layout (user names, folders).
+pub(crate) fn provider_error(
+    plugin: &str,
+    kind: ralex_caps::ErrorKind,
+    message: String,
+    root: Option<&std::path::Path>,
+) -> WitError {
+    let code = code_of(kind);
+    if code == ErrorCode::Denied {
+        tracing::warn!(plugin, error = %message, "capability refused the call");
+    }
+    let message = match root {
+        Some(root) => message.replace(&root.display().to_string(), "<project>"),
+        None => message,
+    };
+    error(code, message)
 }

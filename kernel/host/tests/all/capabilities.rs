@@ -178,8 +178,8 @@ async fn progress_reaches_the_sink_tagged_with_the_plugin() {
     let p = t.hostile();
     let (sink, events) = recording_sink();
     let cx = CallContext {
-        workspace: None,
         progress: Some(sink),
+        ..CallContext::default()
     };
     let out = hostile_call(&t.host, &p, cx, "progress").await.unwrap();
     assert_eq!(out.stats.progress_events, 3);

@@ -7,4 +7,5 @@ mod capabilities;
 mod faults;
 mod loading;
 mod parser;
+mod security;
 mod support;

@@ -123,7 +123,7 @@ impl Project {
     pub fn context(&self) -> CallContext {
         CallContext {
             workspace: Some(self.workspace.clone()),
-            progress: None,
+            ..CallContext::default()
         }
     }
 }

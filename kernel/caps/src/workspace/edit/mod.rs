@@ -35,3 +35,4 @@ mod text;
 mod write;
 
 pub use change::{Change, ChangeKind};
+pub use patch::{PatchAction, patch_paths};

@@ -479,3 +479,30 @@ mod tests {
         fx.assert_no_temp_files();
     }
 }
+
+/// What a patch does to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatchAction {
+    /// `--- /dev/null`: a new file.
+    Create,
+    /// `+++ /dev/null`: the file is deleted.
+    Delete,
+    /// The file's content changes.
+    Modify,
+}
+
+/// The files a patch names and what it does to each, without touching the disk,
+/// so the kernel can check each path against manifest and policy before applying.
+pub fn patch_paths(patch: &str) -> Result<Vec<(String, PatchAction)>, WorkspaceError> {
+    Ok(parse::parse(patch)?
+        .iter()
+        .map(|file| {
+            let action = match (file.old_path, file.new_path) {
+                (None, _) => PatchAction::Create,
+                (_, None) => PatchAction::Delete,
+                _ => PatchAction::Modify,
+            };
+            (file.path().to_string(), action)
+        })
+        .collect())
+}

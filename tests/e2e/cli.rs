@@ -88,3 +88,52 @@ fn doctor_passes_on_a_set_up_machine() {
         "{j:#}"
     );
 }
+
+#[test]
+fn doctor_checks_the_policy_and_the_exec_sandbox() {
+    let env = Env::new();
+    let r = env.run(&["doctor"]);
+    r.ok();
+    let policy = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("[ok  ] policy "))
+        .unwrap_or_else(|| panic!("policy line:\n{}", r.stdout));
+    assert!(
+        policy.contains("rules from 7 files (7 built in, 0 from"),
+        "{policy}"
+    );
+    assert!(
+        r.stdout.lines().any(|l| l.contains("] exec sandbox ")),
+        "{}",
+        r.stdout
+    );
+    // Without bubblewrap on the PATH there is no sandbox: a warning, not a failure.
+    let out = env
+        .command()
+        .arg("doctor")
+        .env("PATH", "")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let sandbox = stdout
+        .lines()
+        .find(|l| l.contains("] exec sandbox "))
+        .unwrap_or_else(|| panic!("sandbox line:\n{stdout}"));
+    assert!(sandbox.starts_with("[warn]"), "{sandbox}");
+    assert!(
+        sandbox.contains("none — bubblewrap (`bwrap`) is not on"),
+        "{sandbox}"
+    );
+    let j = env.run(&["doctor", "--json"]).ok().json();
+    let names: Vec<&str> = j
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"policy") && names.contains(&"exec sandbox"),
+        "{names:?}"
+    );
+}

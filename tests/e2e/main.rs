@@ -2,7 +2,9 @@
 //! `cargo build -p ralex`) with its real plugins (staged by `cargo xtask plugins`),
 //! each with a private `RALEX_HOME`, and check what a user or a script sees.
 
+mod audit;
 mod cli;
 mod plugins;
+mod policy;
 mod run;
 mod support;

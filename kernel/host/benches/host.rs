@@ -11,6 +11,10 @@
 //! * `load/cold_compile` — the same with an empty cache (Cranelift compile).
 //! * `load/all_first_party_warm` — every first-party plugin from the warm cache
 //!   (target: ≤ 150 ms).
+//! * `audited_read/*` — a plugin call that reads a small project file through
+//!   the policy gate, with the audit entry committed (fsynced) to a SQLite file,
+//!   against the same call without the read: the difference is the audited read
+//!   (target: ≤ 100 µs median).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -168,5 +172,61 @@ fn loads(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, calls, loads);
+fn audited_reads(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(project.join("README.md"), "# demo\nA small file.\n").unwrap();
+    let files = ralex_policy::merge_files(
+        ralex_policy::default_files(),
+        vec![ralex_policy::PolicyFile {
+            name: "grants/hostile.cedar".into(),
+            origin: "grants/hostile.cedar".into(),
+            text: "permit (principal == Ralex::Plugin::\"hostile\", action, resource);".into(),
+        }],
+    );
+    let config = HostConfig {
+        policy: Arc::new(ralex_policy::Policy::load(&files).unwrap()),
+        ..HostConfig::new(dir.path().join("cache"))
+    };
+    let store = Arc::new(Store::open(&dir.path().join("ralex.db")).unwrap());
+    let host = Host::new(config, store).unwrap();
+    let hostile = host.load(&manifest("test-plugins", "hostile")).unwrap();
+    let workspace = Arc::new(
+        ralex_caps::Workspace::open(&project, ralex_caps::WorkspaceLimits::default()).unwrap(),
+    );
+    let context = CallContext {
+        workspace: Some(workspace),
+        ..CallContext::default()
+    };
+    let mut group = c.benchmark_group("audited_read");
+    for (name, focus) in [
+        ("call_with_read", "read:README.md"),
+        ("call_without_read", "ok"),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let request = AnalyzeRequest {
+                    targets: Vec::new(),
+                    focus: Some(focus.to_string()),
+                };
+                let out = rt
+                    .block_on(host.analyze(&hostile, context.clone(), request))
+                    .unwrap();
+                assert!(
+                    !out.value.summary.starts_with("REFUSED"),
+                    "{}",
+                    out.value.summary
+                );
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, calls, loads, audited_reads);
 criterion_main!(benches);

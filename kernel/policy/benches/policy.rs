@@ -53,6 +53,20 @@ fn decisions(c: &mut Criterion) {
             )
         })
     });
+    // What a decision costs on a fresh stack segment, as on a wasmtime fiber
+    // (where `Policy::decide` has to grow one for Cedar's stack check).
+    group.bench_function("decide/read_allowed_on_grown_stack", |b| {
+        b.iter(|| {
+            stacker::grow(1024 * 1024, || {
+                policy.decide(
+                    black_box(&plugin),
+                    Action::WorkspaceRead,
+                    black_box(&read),
+                    false,
+                )
+            })
+        })
+    });
     group.bench_function("load_defaults", |b| {
         b.iter(|| Policy::defaults().expect("defaults load"))
     });

@@ -158,7 +158,7 @@ pub enum Resource {
     Intent {
         /// Intent kind.
         kind: String,
-        /// "safe", "risky" or "destructive".
+        /// "read_only", "modify" or "destructive" (the intent's risk).
         risk: String,
     },
 }

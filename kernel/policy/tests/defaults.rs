@@ -244,7 +244,7 @@ fn destructive_commands_need_confirmation_and_run_once_confirmed() {
     );
     let edit = Resource::Intent {
         kind: "edit".into(),
-        risk: "safe".into(),
+        risk: "modify".into(),
     };
     assert!(
         policy

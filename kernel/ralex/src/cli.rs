@@ -25,6 +25,12 @@ pub enum Command {
     /// Inspect plugins.
     #[command(subcommand)]
     Plugin(PluginCommand),
+    /// Validate the policies and explain decisions.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Read and verify the hash-chained audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Check that this machine and installation can run Ralex.
     Doctor(DoctorArgs),
 }
@@ -71,6 +77,111 @@ pub enum PluginCommand {
 #[derive(Debug, clap::Args)]
 pub struct DoctorArgs {
     /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ralex policy ...`.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Load and validate the effective policy: the shipped defaults plus
+    /// $RALEX_HOME/policies/**/*.cedar (a file named like a default replaces it).
+    ///
+    /// Exit status: 0 when the policy is valid, 1 when it is broken (every problem
+    /// is printed as `file:line: message`).
+    Check {
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Explain what the policy decides for one request, and by which rule.
+    Explain(ExplainArgs),
+}
+
+/// `ralex policy explain`.
+#[derive(Debug, clap::Args)]
+#[command(
+    group(clap::ArgGroup::new("principal").required(true).args(["plugin", "user"])),
+    after_help = "\
+RESOURCE, by the action's resource kind:
+  path      workspace:*     a path relative to the project root: src/app.py, .env
+  repo      git:*           a remote name (origin), or \"\" for the repository itself; --force for a force push
+  host      http:fetch      a URL (https://api.github.com) or host:port; scheme defaults to https
+  program   exec:run        the command line, quoted: \"cargo test --lib\"
+  model     model:call      a model name; --provider NAME and --local describe it
+  mcp-tool  mcp:call        server/tool
+  kv        kv:use          a key-value namespace (plugins only)
+  intent    command:run     kind:risk, e.g. delete:destructive (users only; --confirmed once confirmed)
+
+Exit status: 0 when the request is allowed; 3 when it is denied or needs
+confirmation; 2 for a usage error (unknown action, plugin or malformed resource);
+1 when the policy itself is broken.
+
+Examples:
+  ralex policy explain workspace:write .git/config --plugin command-parser
+  ralex policy explain exec:run \"cargo test --lib\" --plugin my-agent
+  ralex policy explain command:run delete:destructive --user cli --confirmed"
+)]
+pub struct ExplainArgs {
+    /// The action, e.g. `workspace:write`, `exec:run`, `http:fetch`.
+    pub action: String,
+    /// What the action touches (see below for the form each action takes).
+    pub resource: String,
+    /// Ask as this installed plugin (its manifest gives publisher, world and digest).
+    #[arg(long, value_name = "NAME")]
+    pub plugin: Option<String>,
+    /// Ask as this person: `cli` (the local user) or an API token's name.
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+    /// The person has confirmed this command (`command:run` only).
+    #[arg(long)]
+    pub confirmed: bool,
+    /// A force push (`git:*` actions only).
+    #[arg(long)]
+    pub force: bool,
+    /// The model's provider (`model:call` only).
+    #[arg(long, value_name = "NAME")]
+    pub provider: Option<String>,
+    /// The model is served locally (`model:call` only).
+    #[arg(long)]
+    pub local: bool,
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ralex audit ...`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Show audit entries, oldest first (the newest --limit of them).
+    Show(AuditShowArgs),
+    /// Walk the hash chain and report every edited, deleted or reordered entry.
+    ///
+    /// Exit status: 0 when the chain is intact, 1 when it is broken.
+    Verify {
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `ralex audit show`.
+#[derive(Debug, clap::Args)]
+pub struct AuditShowArgs {
+    /// Only entries of this plugin (the same as `--actor plugin:NAME`).
+    #[arg(long, value_name = "NAME", conflicts_with = "actor")]
+    pub plugin: Option<String>,
+    /// Only entries of this actor, e.g. `plugin:command-parser` or `user:cli`.
+    #[arg(long, value_name = "ACTOR")]
+    pub actor: Option<String>,
+    /// Only entries at or after T: RFC 3339 (2026-11-25T10:00:00Z), a date
+    /// (2026-11-25, midnight UTC) or a time ago (90s, 10m, 2h, 3d, 1w).
+    #[arg(long, value_name = "T")]
+    pub since: Option<String>,
+    /// At most this many entries (the newest); 0 shows all.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: usize,
+    /// Print a JSON array for scripts.
     #[arg(long)]
     pub json: bool,
 }

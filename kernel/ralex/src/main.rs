@@ -10,6 +10,7 @@ mod home;
 mod plugins;
 mod policy;
 mod resolve;
+mod timestamp;
 
 use std::process::ExitCode;
 
@@ -53,6 +54,8 @@ async fn dispatch(cli: Cli) -> CliResult {
     match cli.command {
         Command::Run(args) => commands::run::run(args, &home, &config).await,
         Command::Plugin(cmd) => commands::plugin::run(cmd, &home, &config),
+        Command::Policy(cmd) => commands::policy::run(cmd, &home, &config),
+        Command::Audit(cmd) => commands::audit::run(cmd, &home),
         Command::Doctor(args) => commands::doctor::run(args, &home, &config, &config_path),
     }
 }

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use ralex_host::{Host, HostConfig, LoadError, Plugin, PoolSizing};
+use ralex_policy::Trust;
 use ralex_store::Store;
 
 use crate::config::Config;
@@ -36,7 +37,7 @@ pub fn search_dirs(home: &Home, config: &Config) -> Vec<PathBuf> {
 }
 
 /// The first-party plugins beside the binary, if any.
-fn bundled_dir() -> Option<PathBuf> {
+pub fn bundled_dir() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
     let dir = exe.parent()?;
     [dir.join("plugins"), dir.join("..").join("plugins")]
@@ -61,6 +62,61 @@ pub fn manifests(dirs: &[PathBuf]) -> Vec<PathBuf> {
         found.extend(here);
     }
     found
+}
+
+/// A plugin's manifest found by name, without compiling the plugin.
+#[derive(Debug)]
+pub struct Found {
+    /// Where its `plugin.toml` is.
+    pub path: PathBuf,
+    /// The manifest.
+    pub manifest: ralex_manifest::Manifest,
+}
+
+/// The first readable manifest of a plugin named `name`, in search order (the one
+/// the kernel would load), and the names of every readable manifest found.
+pub fn find_manifest(home: &Home, config: &Config, name: &str) -> (Option<Found>, Vec<String>) {
+    let mut names = Vec::new();
+    let mut found = None;
+    for path in manifests(&search_dirs(home, config)) {
+        let Ok(manifest) = ralex_manifest::load(&path) else {
+            continue;
+        };
+        if found.is_none() && manifest.plugin.name == name {
+            found = Some(Found {
+                path: path.clone(),
+                manifest: manifest.clone(),
+            });
+        }
+        if !names.contains(&manifest.plugin.name) {
+            names.push(manifest.plugin.name);
+        }
+    }
+    names.sort();
+    (found, names)
+}
+
+/// A plugin's trust, decided as the host decides it: first-party when the
+/// publisher is `ralex` and the plugin lies in the bundled plugin folder;
+/// trusted when the publisher is in `[policy] trusted_publishers`; else untrusted.
+pub fn trust_of(manifest_path: &Path, publisher: &str, config: &Config) -> Trust {
+    let dir = manifest_path.parent().unwrap_or(Path::new("."));
+    let in_first_party_dir = match (dir.canonicalize(), bundled_dir()) {
+        (Ok(dir), Some(bundled)) => dir.starts_with(bundled),
+        _ => false,
+    };
+    if publisher == "ralex" && in_first_party_dir {
+        Trust::FirstParty
+    } else if config
+        .policy
+        .trusted_publishers
+        .iter()
+        .any(|p| p == publisher)
+    {
+        Trust::Trusted
+    } else {
+        Trust::Untrusted
+    }
 }
 
 /// A plugin that was found but not loaded.

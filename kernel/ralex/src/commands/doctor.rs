@@ -78,6 +78,8 @@ pub fn run(
             ),
         )),
     }
+    checks.push(policy_check(home));
+    checks.push(sandbox_check());
     let dirs = search_dirs(home, config);
     checks.push(check(
         "plugin folders",
@@ -165,6 +167,61 @@ pub fn run(
         }
     }
     Ok(if failed { exit::FAILURE } else { exit::OK })
+}
+
+/// The effective policy loads and validates.
+fn policy_check(home: &Home) -> Check {
+    let files = match crate::policy::files(home) {
+        Ok(files) => files,
+        Err(e) => return check("policy", Status::Fail, format!("{e:#}")),
+    };
+    let built_in = files
+        .iter()
+        .filter(|f| f.origin.ends_with(" (built in)"))
+        .count();
+    match ralex_policy::Policy::load(&files) {
+        Ok(policy) => check(
+            "policy",
+            Status::Ok,
+            format!(
+                "loads: {} rules from {} files ({built_in} built in, {} from {})",
+                policy.rules().len(),
+                files.len(),
+                files.len() - built_in,
+                home.policies().display()
+            ),
+        ),
+        Err(ralex_policy::PolicyError::Problems(problems)) => check(
+            "policy",
+            Status::Fail,
+            format!(
+                "{} problem(s), first: {}; run `ralex policy check` for all of them",
+                problems.len(),
+                problems[0]
+            ),
+        ),
+        Err(e) => check("policy", Status::Fail, e.to_string()),
+    }
+}
+
+/// Whether programs run through `exec` can be confined to the project.
+fn sandbox_check() -> Check {
+    let report = ralex_exec::Sandbox::detect();
+    match report.sandbox {
+        ralex_exec::Sandbox::Bubblewrap { .. } => check(
+            "exec sandbox",
+            Status::Ok,
+            format!("bubblewrap ({})", report.detail),
+        ),
+        ralex_exec::Sandbox::None => check(
+            "exec sandbox",
+            Status::Warn,
+            format!(
+                "none — {} (programs still run only from the allow-list, with a scrubbed environment and limits; a working bubblewrap confines their writes to the project)",
+                report.detail
+            ),
+        ),
+    }
 }
 
 /// Plugins are built for wasm32-wasip2; only needed to build them, so a warning.

@@ -61,10 +61,8 @@ pub async fn run(args: RunArgs, home: &Home, config: &Config) -> CliResult {
             anyhow::anyhow!("the command parser `{parser_name}` is not available: {why}").into(),
         );
     };
-    let context = CallContext {
-        workspace: None,
-        progress: None,
-    };
+    // The parser touches nothing: no workspace, journal, git, network or programs.
+    let context = CallContext::default();
     let parsed = registry
         .host
         .parse_command(parser, context, &args.command, &[])

@@ -18,6 +18,59 @@ fn without_dry_run_execution_is_refused_clearly() {
 }
 
 #[test]
+fn a_destructive_command_needs_confirmation_and_exits_3() {
+    let env = Env::new();
+    let project = sample_project();
+    let p = project.to_str().unwrap();
+    let r = env.run(&["run", "delete the file config dot py", "--project", p]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("destructive-needs-confirmation"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("rerun with `--yes`"), "{}", r.stderr);
+    // Confirmed, it passes the policy (and then meets the missing orchestrator).
+    let r = env.run(&[
+        "run",
+        "delete the file config dot py",
+        "--project",
+        p,
+        "--yes",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // Both commands are in the audit trail, with the decision and the rule.
+    let shown = env.run(&["audit", "show", "--json"]);
+    let entries = shown.ok().json();
+    let commands: Vec<(String, String)> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "command:run")
+        .map(|e| {
+            (
+                e["decision"].as_str().unwrap().to_string(),
+                e["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            (
+                "needs-confirmation".to_string(),
+                "destructive-needs-confirmation".to_string()
+            ),
+            ("allow".to_string(), "users".to_string()),
+        ]
+    );
+    assert!(
+        !shown.stdout.contains("config dot py"),
+        "the transcript is stored as a digest"
+    );
+}
+
+#[test]
 fn a_missing_project_is_a_usage_error() {
     let env = Env::new();
     let r = env.run(&[

@@ -34,7 +34,6 @@ impl CliError {
     /// A denial by policy (exit 3); the message should name the rule and why.
     /// (`ralex policy explain` prints its answer on stdout and returns
     /// [`DENIED`] itself; commands that act use this.)
-    #[allow(dead_code, reason = "used by commands that act, once intents execute")]
     pub fn denied(message: impl fmt::Display) -> CliError {
         CliError {
             code: DENIED,

@@ -134,6 +134,8 @@ pub struct Refused {
 pub struct Registry {
     /// The host they run in.
     pub host: Host,
+    /// The kernel's store (kv, audit trail).
+    pub store: Arc<Store>,
     /// Loaded plugins, in search order.
     pub loaded: Vec<Plugin>,
     /// Refused plugins.
@@ -174,7 +176,7 @@ impl Registry {
                 trusted_publishers: config.policy.trusted_publishers.clone(),
                 secret_reads: config.policy.secret_reads.clone(),
             },
-            store,
+            Arc::clone(&store),
         )?;
         let started = Instant::now();
         let mut loaded: Vec<Plugin> = Vec::new();
@@ -199,6 +201,7 @@ impl Registry {
         }
         Ok(Registry {
             host,
+            store,
             loaded,
             refused,
             shadowed,

@@ -1,8 +1,10 @@
 //! `ralex run "<command>"`: one command through the pipeline, without a server.
 //!
-//! This version parses the command with the command-parser plugin and resolves its
-//! targets against the project; executing intents arrives with the orchestrator, so
-//! without `--dry-run` the command is refused with a clear message, never faked.
+//! This version parses the command with the command-parser plugin, resolves its
+//! targets against the project, decides `command:run` by policy (destructive
+//! intents need confirmation) and writes the command to the audit trail. Executing
+//! intents arrives with the orchestrator, so without `--dry-run` an allowed command
+//! is refused with a clear message, never faked; a denied one exits 3.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,7 +13,10 @@ use anyhow::Context;
 use ralex_caps::workspace::{Workspace, WorkspaceLimits};
 use ralex_host::CallContext;
 use ralex_intent::{Intent, IntentKind, Risk};
+use ralex_policy::{Action, Decision, Principal, Resource, Scope, Verdict};
+use ralex_store::AuditRecord;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::cli::RunArgs;
 use crate::config::Config;
@@ -41,11 +46,6 @@ pub async fn run(args: RunArgs, home: &Home, config: &Config) -> CliResult {
         ));
     }
     let project = project_dir(args.project.as_deref())?;
-    if !args.dry_run {
-        return Err(CliError::usage(
-            "executing commands is not available in this version of Ralex yet (it arrives with the orchestrator); add `--dry-run` to see how the command is understood",
-        ));
-    }
     let workspace = Arc::new(
         Workspace::open(&project, WorkspaceLimits::default())
             .with_context(|| format!("cannot open project {}", project.display()))?,
@@ -71,6 +71,22 @@ pub async fn run(args: RunArgs, home: &Home, config: &Config) -> CliResult {
         .value;
     let mut intent = parsed.intent;
     resolve::resolve(&mut intent, &workspace);
+    let decision = decide_and_audit(&registry, &intent, &args)?;
+    if !args.dry_run {
+        return match decision.verdict {
+            Verdict::Allow => Err(CliError::usage(
+                "executing commands is not available in this version of Ralex yet (it arrives with the orchestrator); add `--dry-run` to see how the command is understood",
+            )),
+            Verdict::NeedsConfirmation => Err(CliError::denied(format!(
+                "this command {}; nothing was done — rerun with `--yes` to confirm it",
+                explain(&decision, &intent)
+            ))),
+            Verdict::Deny => Err(CliError::denied(format!(
+                "this command was refused: {}",
+                explain(&decision, &intent)
+            ))),
+        };
+    }
     let response = describe(&intent);
     if args.json {
         let answer = Answer {
@@ -91,6 +107,61 @@ pub async fn run(args: RunArgs, home: &Home, config: &Config) -> CliResult {
         print_human(&intent, &parsed.normalized, &response);
     }
     Ok(exit::OK)
+}
+
+/// The intent's kind and risk as the contract spells them (`"edit"`, `"destructive"`).
+fn kind_and_risk(intent: &Intent) -> (String, String) {
+    let name = |v: serde_json::Value| v.as_str().unwrap_or("unknown").to_string();
+    (
+        name(serde_json::to_value(intent.kind).unwrap_or_default()),
+        name(serde_json::to_value(intent.risk).unwrap_or_default()),
+    )
+}
+
+fn explain(decision: &Decision, intent: &Intent) -> String {
+    let (kind, risk) = kind_and_risk(intent);
+    decision.explain(
+        "user `cli`",
+        "command:run",
+        &format!("a {risk} `{kind}` command"),
+    )
+}
+
+/// Decide `command:run` for the local user and write the command to the audit
+/// trail (the transcript only as a digest), before anything else happens.
+fn decide_and_audit(
+    registry: &Registry,
+    intent: &Intent,
+    args: &RunArgs,
+) -> Result<Decision, CliError> {
+    let (kind, risk) = kind_and_risk(intent);
+    let user = Principal::user("cli", Scope::Admin, &[]);
+    let resource = Resource::Intent { kind, risk };
+    let decision = registry
+        .host
+        .policy()
+        .decide(&user, Action::CommandRun, &resource, args.yes);
+    let digest = hex::encode(Sha256::digest(args.command.as_bytes()));
+    let mut notes = Vec::new();
+    if args.dry_run {
+        notes.push("dry run".to_string());
+    }
+    if !decision.allowed() {
+        notes.push(explain(&decision, intent));
+    }
+    registry
+        .store
+        .audit_append(&AuditRecord {
+            actor: "user:cli",
+            action: Action::CommandRun.as_str(),
+            resource: &resource.describe(),
+            decision: decision.verdict.as_str(),
+            rule: decision.rule_id(),
+            args_digest: &digest,
+            detail: &notes.join("; "),
+        })
+        .context("cannot write the command to the audit trail, so it was not run")?;
+    Ok(decision)
 }
 
 fn project_dir(arg: Option<&Path>) -> Result<PathBuf, CliError> {

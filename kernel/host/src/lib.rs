@@ -66,6 +66,9 @@ pub struct HostConfig {
     pub trusted_publishers: Vec<String>,
     /// Secret files granted to plugins by name (plugin name → paths).
     pub secret_reads: HashMap<String, Vec<String>>,
+    /// Plugins allowed to reach loopback, private and link-local addresses — only
+    /// on hosts their manifest names exactly (never through a wildcard).
+    pub private_network: Vec<String>,
 }
 
 impl HostConfig {
@@ -81,6 +84,7 @@ impl HostConfig {
             first_party_dirs: Vec::new(),
             trusted_publishers: Vec::new(),
             secret_reads: HashMap::new(),
+            private_network: Vec::new(),
         }
     }
 }
@@ -95,6 +99,7 @@ pub struct Host {
     first_party_dirs: Vec<PathBuf>,
     trusted_publishers: Vec<String>,
     secret_reads: HashMap<String, Vec<String>>,
+    private_network: Vec<String>,
     allocation: Allocation,
     max_memory_mb: u32,
     permits: Arc<Semaphore>,
@@ -128,6 +133,7 @@ impl Host {
                 .collect(),
             trusted_publishers: config.trusted_publishers,
             secret_reads: config.secret_reads,
+            private_network: config.private_network,
             allocation,
             max_memory_mb,
             _ticker: ticker,
@@ -242,6 +248,7 @@ impl Host {
                 trust,
                 &actual,
                 &secret_reads,
+                self.private_network.contains(&name),
             )),
             manifest,
             manifest_path: manifest_path.to_path_buf(),

@@ -50,6 +50,7 @@ impl PluginGrants {
         trust: Trust,
         digest: &str,
         secret_reads: &[String],
+        private_network: bool,
     ) -> PluginGrants {
         let mut read = GlobSetBuilder::new();
         for glob in &manifest.permissions.workspace.read {
@@ -102,7 +103,10 @@ impl PluginGrants {
             has_write: !manifest.permissions.workspace.write.is_empty(),
             write,
             git: manifest.permissions.git.clone(),
-            http: ralex_net::Grant::new(hosts),
+            http: ralex_net::Grant {
+                allow_private: private_network,
+                ..ralex_net::Grant::new(hosts)
+            },
             exec,
             model: manifest.permissions.model,
             mcp_servers: manifest.permissions.mcp.servers.clone(),

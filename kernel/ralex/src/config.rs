@@ -33,6 +33,10 @@ pub struct PolicyConfig {
     /// Secret files a plugin may read, granted by name: `plugin = [".env.test"]`.
     #[serde(default)]
     pub secret_reads: std::collections::HashMap<String, Vec<String>>,
+    /// Plugins that may reach loopback, private and link-local addresses, on the
+    /// hosts their manifest names exactly: `private_network = ["local-docs"]`.
+    #[serde(default)]
+    pub private_network: Vec<String>,
 }
 
 /// `[kernel]`.

@@ -175,6 +175,7 @@ impl Registry {
                 first_party_dirs: bundled_dir().into_iter().collect(),
                 trusted_publishers: config.policy.trusted_publishers.clone(),
                 secret_reads: config.policy.secret_reads.clone(),
+                private_network: config.policy.private_network.clone(),
             },
             Arc::clone(&store),
         )?;

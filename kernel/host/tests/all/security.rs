@@ -62,6 +62,10 @@ impl Lab {
     }
 
     fn with_grant(grant: &str) -> Lab {
+        Lab::build(grant, false)
+    }
+
+    fn build(grant: &str, private_network: bool) -> Lab {
         let dir = tempfile::tempdir().unwrap();
         let sandbox = tempfile::tempdir().unwrap();
         let root = sandbox.path().join("proj");
@@ -105,6 +109,11 @@ impl Lab {
         let store = Arc::new(Store::open(&dir.path().join("ralex.db")).unwrap());
         let config = ralex_host::HostConfig {
             policy: Arc::new(ralex_policy::Policy::load(&policy_files).unwrap()),
+            private_network: if private_network {
+                vec!["intruder".to_string()]
+            } else {
+                Vec::new()
+            },
             ..ralex_host::HostConfig::new(dir.path().join("cache"))
         };
         let host = Host::new(config, Arc::clone(&store)).unwrap();
@@ -658,6 +667,48 @@ async fn ssrf_to_internal_addresses_is_refused_before_connecting() {
     refused(
         &lab,
         json!({"op": "http", "url": "http://169.254.169.254/latest/meta-data/"}),
+        "Denied",
+        "no-cloud-metadata",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_private_host_is_reachable_only_when_granted_by_name() {
+    // A real loopback server, on the port the intruder's manifest names.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:18931")
+        .await
+        .unwrap();
+    let port = 18931;
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buf = [0u8; 1024];
+            let _ = socket.read(&mut buf).await;
+            let _ = socket
+                .write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\nconnection: close\r\n\r\nlocal",
+                )
+                .await;
+        }
+    });
+    let url = format!("http://127.0.0.1:{port}/");
+    // Without `private_network` the manifest's exact host is still refused.
+    refused(
+        &Lab::new(),
+        json!({"op": "http", "url": url}),
+        "Denied",
+        "loopback",
+    )
+    .await;
+    // With it, the exact host the manifest names is reachable...
+    let lab = Lab::build(GRANT, true);
+    let out = lab.call(json!({"op": "http", "url": url})).await;
+    assert_eq!(out["ok"]["body"], "local", "{out}");
+    // ...but the metadata endpoint stays forbidden by policy.
+    refused(
+        &lab,
+        json!({"op": "http", "url": "http://169.254.169.254/"}),
         "Denied",
         "no-cloud-metadata",
     )

@@ -116,6 +116,47 @@ fn a_broken_config_names_file_and_line() {
 }
 
 #[test]
+fn mcp_servers_are_validated_at_start_and_shown_by_doctor() {
+    let env = Env::new();
+    let config = env.home.path().join("mcp.toml");
+    std::fs::write(
+        &config,
+        "[[mcp_servers]]\nname = \"files\"\ncommand = \"ls\"\nargs = [\"-l\"]\n\n\
+         [[mcp_servers]]\nname = \"ghost\"\ncommand = \"no-such-mcp-server\"\n",
+    )
+    .unwrap();
+    let r = env.run(&["--config", config.to_str().unwrap(), "doctor"]);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("] mcp servers "))
+        .unwrap_or_else(|| panic!("mcp line:\n{}", r.stdout));
+    assert!(line.starts_with("[warn]"), "{line}");
+    assert!(
+        line.contains("`ghost` (command `no-such-mcp-server` not found)"),
+        "{line}"
+    );
+    // A secret-looking variable or a bad name stops start-up, naming the entry.
+    std::fs::write(
+        &config,
+        "[[mcp_servers]]\nname = \"files\"\ncommand = \"ls\"\nenv = { GITHUB_TOKEN = \"x\" }\n",
+    )
+    .unwrap();
+    let r = env.run(&["--config", config.to_str().unwrap(), "doctor"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("[[mcp_servers]]"), "{}", r.stderr);
+    assert!(r.stderr.contains("GITHUB_TOKEN"), "{}", r.stderr);
+    std::fs::write(
+        &config,
+        "[[mcp_servers]]\nname = \"Bad Name\"\ncommand = \"ls\"\n",
+    )
+    .unwrap();
+    let r = env.run(&["--config", config.to_str().unwrap(), "doctor"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("Bad Name"), "{}", r.stderr);
+}
+
+#[test]
 fn a_named_config_that_does_not_exist_is_an_error() {
     let env = Env::new();
     let r = env.run(&["--config", "/nonexistent/ralex.toml", "doctor"]);

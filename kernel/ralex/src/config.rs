@@ -19,6 +19,52 @@ pub struct Config {
     /// Trust and named grants that policies read.
     #[serde(default)]
     pub policy: PolicyConfig,
+    /// MCP servers plugins may call (through the `mcp` capability, by policy).
+    #[serde(default)]
+    pub mcp_servers: Vec<McpServerEntry>,
+}
+
+/// One `[[mcp_servers]]` entry: a server the kernel starts over stdio on first use.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct McpServerEntry {
+    /// The name plugins use (`mcp = { servers = [...] }` in their manifest).
+    pub name: String,
+    /// The program: a name on `PATH` or a path.
+    pub command: String,
+    /// Its arguments (no shell).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Extra environment variables (secret-looking names are refused).
+    #[serde(default)]
+    pub env: std::collections::BTreeMap<String, String>,
+    /// Working directory.
+    #[serde(default)]
+    pub cwd: Option<PathBuf>,
+}
+
+impl Config {
+    /// The configured MCP servers as a hub (servers start on first use), or
+    /// `None` when none are configured. Invalid entries are an error naming them.
+    pub fn mcp_hub(&self) -> Result<Option<ralex_mcp::McpHub>> {
+        if self.mcp_servers.is_empty() {
+            return Ok(None);
+        }
+        let servers = self
+            .mcp_servers
+            .iter()
+            .map(|s| ralex_mcp::ServerConfig {
+                name: s.name.clone(),
+                command: s.command.clone(),
+                args: s.args.clone(),
+                env: s.env.clone().into_iter().collect(),
+                cwd: s.cwd.clone(),
+            })
+            .collect();
+        ralex_mcp::McpHub::new(servers, ralex_mcp::Limits::default())
+            .map(Some)
+            .map_err(|e| anyhow!("[[mcp_servers]]: {e}"))
+    }
 }
 
 /// `[policy]`: the data policies decide on. The rules themselves are Cedar files
@@ -111,7 +157,7 @@ impl Config {
             }
             Err(e) => return Err(anyhow!("cannot read config file {}: {e}", path.display())),
         };
-        toml::from_str(&text).map_err(|e| {
+        let config: Config = toml::from_str(&text).map_err(|e| {
             let line = e
                 .span()
                 .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
@@ -119,7 +165,12 @@ impl Config {
                 Some(line) => anyhow!("{}:{line}: {}", path.display(), e.message().trim()),
                 None => anyhow!("{}: {}", path.display(), e.message().trim()),
             }
-        })
+        })?;
+        // Validate the MCP servers now, so a bad entry stops start-up clearly.
+        config
+            .mcp_hub()
+            .map_err(|e| anyhow!("{}: {e:#}", path.display()))?;
+        Ok(config)
     }
 }
 

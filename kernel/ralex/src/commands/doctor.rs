@@ -80,6 +80,7 @@ pub fn run(
     }
     checks.push(policy_check(home));
     checks.push(sandbox_check());
+    checks.push(mcp_check(config));
     let dirs = search_dirs(home, config);
     checks.push(check(
         "plugin folders",
@@ -201,6 +202,48 @@ fn policy_check(home: &Home) -> Check {
             ),
         ),
         Err(e) => check("policy", Status::Fail, e.to_string()),
+    }
+}
+
+/// The configured MCP servers and whether their commands can be found.
+fn mcp_check(config: &Config) -> Check {
+    if config.mcp_servers.is_empty() {
+        return check(
+            "mcp servers",
+            Status::Ok,
+            "none configured ([[mcp_servers]] in ralex.toml)",
+        );
+    }
+    let on_path = |cmd: &str| {
+        let path = std::path::Path::new(cmd);
+        if path.components().count() > 1 {
+            return path.is_file();
+        }
+        std::env::var_os("PATH")
+            .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(cmd).is_file()))
+    };
+    let missing: Vec<String> = config
+        .mcp_servers
+        .iter()
+        .filter(|s| !on_path(&s.command))
+        .map(|s| format!("`{}` (command `{}` not found)", s.name, s.command))
+        .collect();
+    let names: Vec<String> = config
+        .mcp_servers
+        .iter()
+        .map(|s| format!("{} ({})", s.name, s.command))
+        .collect();
+    if missing.is_empty() {
+        check("mcp servers", Status::Ok, names.join(", "))
+    } else {
+        check(
+            "mcp servers",
+            Status::Warn,
+            format!(
+                "{}; install them or fix `command` in [[mcp_servers]]",
+                missing.join(", ")
+            ),
+        )
     }
 }
 

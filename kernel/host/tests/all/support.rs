@@ -10,6 +10,14 @@ use ralex_host::{CallContext, CallError, CallOutcome, Host, HostConfig, Plugin, 
 use ralex_policy::{Policy, PolicyFile, default_files, merge_files};
 use ralex_store::Store;
 
+/// The folder of debug binaries (`target/debug`).
+pub fn target_debug() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+        .join("debug")
+}
+
 /// Where `cargo xtask plugins` staged a guest.
 pub fn staged(kind: &str, name: &str) -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")

@@ -9,7 +9,7 @@
 use ralex_sdk::workflow_step::exports::ralex::plugin::step::{Guest, StepInput, StepOutput};
 use ralex_sdk::workflow_step::ralex::plugin::types::{Error, ErrorCode};
 use ralex_sdk::workflow_step::ralex::plugin::{
-    exec, git, http, kv, model, workspace, workspace_edit,
+    exec, git, http, kv, mcp, model, workspace, workspace_edit,
 };
 use serde_json::{Value, json};
 
@@ -131,6 +131,21 @@ fn run(params: &Value) -> Value {
             .map(|()| Value::Null),
         ),
         "kv" => done(kv::set("k", b"v").map(|()| Value::Null)),
+        "mcp-list" => done(mcp::list_tools().map(|tools| {
+            tools
+                .into_iter()
+                .map(|t| format!("{}/{}", t.server, t.name))
+                .collect::<Vec<_>>()
+                .into()
+        })),
+        "mcp-call" => done(
+            mcp::call_tool(
+                s(params, "server"),
+                s(params, "tool"),
+                s(params, "arguments"),
+            )
+            .map(Value::from),
+        ),
         "model" => done(
             model::chat(&model::ChatRequest {
                 model: Some(s(params, "model").to_string()),

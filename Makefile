@@ -14,7 +14,7 @@ COMMAND ?= add a docstring to parse config dot py
 setup:
 	rustup target add wasm32-wasip2
 	$(CARGO) xtask plugins
-	$(CARGO) build -p ralex
+	$(CARGO) build -p ralex -p ralex-mcp --bins
 
 demo: setup
 	RALEX_HOME=$${RALEX_HOME:-$(CURDIR)/.ralex-home} $(RALEX) run "$(COMMAND)" --project $(SAMPLE) --dry-run --json

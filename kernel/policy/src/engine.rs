@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use cedar_policy::{
-    Authorizer, Context, Decision as CedarDecision, Effect, Entities, Entity, EntityUid, PolicyId,
-    PolicySet, Request, Schema, ValidationMode, Validator,
+    ActionConstraint, Authorizer, Context, Decision as CedarDecision, Effect, Entities, Entity,
+    EntityUid, PolicyId, PolicySet, Request, Schema, ValidationMode, Validator,
 };
 
 use crate::action::Action;
@@ -53,7 +53,9 @@ pub struct Rule {
 
 /// A validated policy set, ready to decide.
 pub struct Policy {
-    set: PolicySet,
+    /// Per action, the rules whose action scope can match it (a decision
+    /// evaluates only those; the others could never apply).
+    slices: HashMap<Action, PolicySet>,
     rules: HashMap<PolicyId, Rule>,
     actions: HashMap<Action, (EntityUid, Entity)>,
     authorizer: Authorizer,
@@ -171,16 +173,35 @@ impl Policy {
             .action_entities()
             .map_err(|e| PolicyError::Schema(e.to_string()))?;
         let mut actions = HashMap::new();
+        let mut slices = HashMap::new();
         for action in Action::ALL {
             let uid = EntityUid::from_str(&format!("Ralex::Action::\"{}\"", action.as_str()))
                 .expect("action uids parse");
             let entity = action_entities.get(&uid).cloned().ok_or_else(|| {
                 PolicyError::Schema(format!("the schema does not declare action {action}"))
             })?;
+            let mut scope = vec![uid.clone()];
+            if let Some(groups) = action_entities.ancestors(&uid) {
+                scope.extend(groups.cloned());
+            }
+            let mut slice = PolicySet::new();
+            for policy in set.policies() {
+                let applies = match policy.action_constraint() {
+                    ActionConstraint::Any => true,
+                    ActionConstraint::Eq(a) => scope.contains(&a),
+                    ActionConstraint::In(list) => list.iter().any(|a| scope.contains(a)),
+                };
+                if applies {
+                    slice
+                        .add(policy.clone())
+                        .map_err(|e| PolicyError::Schema(e.to_string()))?;
+                }
+            }
+            slices.insert(action, slice);
             actions.insert(action, (uid, entity));
         }
         Ok(Policy {
-            set,
+            slices,
             rules,
             actions,
             authorizer: Authorizer::new(),
@@ -269,7 +290,7 @@ impl Policy {
         };
         let response = self
             .authorizer
-            .is_authorized(&request, &self.set, &entities);
+            .is_authorized(&request, &self.slices[&action], &entities);
         let rules: Vec<Rule> = response
             .diagnostics()
             .reason()

@@ -235,19 +235,7 @@ mod tests {
 
     #[test]
     fn commit_refuses_during_a_merge_conflict() {
-        let fx = Fixture::with_commit(&[("a.txt", "base\n")]);
-        fx.git(&["switch", "-q", "-c", "other"]);
-        fx.write("a.txt", "theirs\n");
-        fx.git(&["commit", "-q", "-am", "theirs"]);
-        fx.git(&["switch", "-q", "main"]);
-        fx.write("a.txt", "ours\n");
-        fx.git(&["commit", "-q", "-am", "ours"]);
-        let _ = std::process::Command::new("git")
-            .args(["merge", "-q", "other"])
-            .current_dir(fx.root())
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .output()
-            .expect("git merge");
+        let fx = Fixture::conflicted_merge();
         let err = fx.open().commit("x", &[]).expect_err("merging");
         assert_kind(&err, ErrorKind::Conflict, "merge");
     }

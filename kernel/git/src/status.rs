@@ -225,20 +225,7 @@ mod tests {
 
     #[test]
     fn status_reports_merge_conflicts_like_git() {
-        let fx = Fixture::with_commit(&[("a.txt", "base\n")]);
-        fx.git(&["switch", "-q", "-c", "other"]);
-        fx.write("a.txt", "theirs\n");
-        fx.git(&["commit", "-q", "-am", "theirs"]);
-        fx.git(&["switch", "-q", "main"]);
-        fx.write("a.txt", "ours\n");
-        fx.git(&["commit", "-q", "-am", "ours"]);
-        let merge = std::process::Command::new("git")
-            .args(["merge", "-q", "other"])
-            .current_dir(fx.root())
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .output()
-            .expect("git merge");
-        assert!(!merge.status.success(), "the merge must conflict");
+        let fx = Fixture::conflicted_merge();
         let ours = lines(&fx.open().status().expect("status"));
         assert_eq!(ours, vec!["UU a.txt"]);
         assert_eq!(ours, fx.git_status());

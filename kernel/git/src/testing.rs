@@ -78,6 +78,26 @@ impl Fixture {
     }
 
     /// `git status --porcelain=v1` lines (same XY codes as `--short`, stable format).
+    /// A repository in the middle of a conflicted merge: `a.txt` was changed on
+    /// `main` and on `other`, and `git merge other` stopped with `UU a.txt`.
+    pub(crate) fn conflicted_merge() -> Fixture {
+        let fx = Fixture::with_commit(&[("a.txt", "base\n")]);
+        fx.git(&["switch", "-q", "-c", "other"]);
+        fx.write("a.txt", "theirs\n");
+        fx.git(&["commit", "-q", "-am", "theirs"]);
+        fx.git(&["switch", "-q", "main"]);
+        fx.write("a.txt", "ours\n");
+        fx.git(&["commit", "-q", "-am", "ours"]);
+        let merge = std::process::Command::new("git")
+            .args(["merge", "-q", "other"])
+            .current_dir(fx.root())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .expect("git merge");
+        assert!(!merge.status.success(), "the merge must conflict");
+        fx
+    }
+
     pub(crate) fn git_status(&self) -> Vec<String> {
         self.git(&["status", "--porcelain=v1"])
             .lines()

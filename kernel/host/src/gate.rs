@@ -35,19 +35,18 @@ impl CallState {
     fn audit(
         &self,
         action: Action,
-        resource: &Resource,
+        resource: &str,
         decision: &str,
         rule: &str,
         args: &[&[u8]],
         detail: &str,
     ) -> Result<(), WitError> {
-        let resource = resource.describe();
         let digest = args_digest(args);
         self.kernel_store
             .audit_append(&AuditRecord {
                 actor: &self.plugin.actor,
                 action: action.as_str(),
-                resource: &resource,
+                resource,
                 decision,
                 rule,
                 args_digest: &digest,
@@ -74,11 +73,12 @@ impl CallState {
         args: &[&[u8]],
         why: &str,
     ) -> WitError {
+        let resource = resource.describe();
         let message = format!(
             "plugin `{}` may not {action} {resource}: {why}",
             self.plugin.name
         );
-        if let Err(e) = self.audit(action, resource, "deny", "manifest", args, &message) {
+        if let Err(e) = self.audit(action, &resource, "deny", "manifest", args, &message) {
             return e;
         }
         tracing::warn!(plugin = %self.plugin.name, %action, %resource, "denied by manifest");
@@ -95,19 +95,25 @@ impl CallState {
         let decision = self
             .policy
             .decide(&self.plugin.principal, action, resource, false);
-        let explanation = decision.explain(
-            &format!("plugin `{}`", self.plugin.name),
-            action.as_str(),
-            &resource.describe(),
-        );
-        let detail = if decision.allowed() { "" } else { &explanation };
+        let described = resource.describe();
+        // The explanation is only built (and stored) for denials: allowed calls
+        // are the hot path.
+        let explanation = if decision.allowed() {
+            String::new()
+        } else {
+            decision.explain(
+                &format!("plugin `{}`", self.plugin.name),
+                action.as_str(),
+                &described,
+            )
+        };
         self.audit(
             action,
-            resource,
+            &described,
             decision.verdict.as_str(),
             decision.rule_id(),
             args,
-            detail,
+            &explanation,
         )?;
         if decision.allowed() {
             return Ok(());

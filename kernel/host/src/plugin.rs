@@ -25,7 +25,6 @@ pub(crate) struct PluginGrants {
     pub(crate) kv: bool,
     read: GlobSet,
     write: GlobSet,
-    has_write: bool,
     /// `[permissions] git`.
     pub(crate) git: ralex_manifest::GitPermission,
     /// `[permissions] http.hosts`, parsed (hosts that do not parse are dropped
@@ -100,7 +99,6 @@ impl PluginGrants {
             timeout: Duration::from_millis(manifest.limits.timeout_ms),
             kv: manifest.permissions.kv,
             read,
-            has_write: !manifest.permissions.workspace.write.is_empty(),
             write,
             git: manifest.permissions.git.clone(),
             http: ralex_net::Grant {
@@ -128,7 +126,7 @@ impl PluginGrants {
     }
 
     pub(crate) fn write_globs_empty(&self) -> bool {
-        !self.has_write
+        self.write.is_empty()
     }
 
     pub(crate) fn may_write(&self, path: &str) -> bool {

@@ -78,7 +78,15 @@ fn check_regular(file_type: FileType, shown: &str) -> Result<(), WorkspaceError>
             path: shown.to_owned(),
         });
     }
-    let what = if file_type.is_fifo() {
+    Err(WorkspaceError::NotRegularFile {
+        path: shown.to_owned(),
+        what: special_kind(file_type),
+    })
+}
+
+/// What a file that is neither regular nor a directory is, for messages.
+pub(crate) fn special_kind(file_type: FileType) -> &'static str {
+    if file_type.is_fifo() {
         "named pipe (FIFO)"
     } else if file_type.is_socket() {
         "socket"
@@ -90,11 +98,7 @@ fn check_regular(file_type: FileType, shown: &str) -> Result<(), WorkspaceError>
         "symbolic link"
     } else {
         "special file"
-    };
-    Err(WorkspaceError::NotRegularFile {
-        path: shown.to_owned(),
-        what,
-    })
+    }
 }
 
 fn check_size(size: u64, limit: u64, shown: &str) -> Result<(), WorkspaceError> {

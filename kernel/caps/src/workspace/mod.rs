@@ -40,6 +40,7 @@ use cap_std::fs::Dir;
 pub use edit::{Change, ChangeKind, PatchAction, patch_paths};
 pub use error::WorkspaceError;
 pub use list::{Entry, EntryKind};
+pub use path::normalize as normalize_path;
 pub use search::{SearchMatch, SearchOptions};
 
 /// The kernel's limits on workspace calls (defaults in one place: [`Default`]).

@@ -15,8 +15,9 @@ use std::path::Path;
 use super::WorkspaceError;
 
 /// Normalises `input` (a path relative to the root, `/`-separated).
-/// Returns `""` for the root itself (`""`, `"."`, `"a/.."`).
-pub(crate) fn normalize(input: &str, root: &Path) -> Result<String, WorkspaceError> {
+/// Returns `""` for the root itself (`""`, `"."`, `"a/.."`). `root` only appears
+/// in error messages; nothing is read from the disk.
+pub fn normalize(input: &str, root: &Path) -> Result<String, WorkspaceError> {
     if input.contains('\0') {
         return Err(WorkspaceError::NulInPath {
             path: input.escape_debug().to_string(),

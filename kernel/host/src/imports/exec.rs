@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use ralex_policy::{Action, Resource};
 
+use super::error;
 use super::wit::exec::{Host, Output};
-use super::{error, provider_error};
 use crate::bindings::{ErrorCode, WitError};
 use crate::state::CallState;
 
@@ -52,10 +52,7 @@ impl Host for CallState {
                 timeout_ms.map(|ms| Duration::from_millis(u64::from(ms))),
             )
             .await
-            .map_err(|e| {
-                let root = self.context.workspace.as_ref().map(|w| w.root());
-                provider_error(&self.plugin.name, e.kind(), e.to_string(), root)
-            })?;
+            .map_err(|e| self.provider_error(e.kind(), e.to_string(), None))?;
         Ok(Output {
             exit_code: output.exit_code,
             stdout: output.stdout,

@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use ralex_git::{DiffScope as GitScope, Repo};
 use ralex_policy::{Action, Resource};
 
+use super::error;
 use super::wit::git::{CommitInfo, DiffScope, Host, StatusEntry};
-use super::{error, provider_error};
 use crate::bindings::{ErrorCode, WitError};
 use crate::state::CallState;
 
@@ -57,12 +57,7 @@ impl CallState {
     }
 
     fn git_error(&self, repo: &Repo, e: ralex_git::GitError) -> WitError {
-        provider_error(
-            &self.plugin.name,
-            e.kind(),
-            e.to_string(),
-            Some(repo.workdir()),
-        )
+        self.provider_error(e.kind(), e.to_string(), Some(repo.workdir()))
     }
 }
 

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use ralex_policy::{Action, Resource};
 
+use super::error;
 use super::wit::http::{Header, Host, Request, Response};
-use super::{error, provider_error};
 use crate::bindings::{ErrorCode, WitError};
 use crate::state::CallState;
 
@@ -64,7 +64,7 @@ impl Host for CallState {
                 },
             )
             .await
-            .map_err(|e| provider_error(&self.plugin.name, e.kind(), e.to_string(), None))?;
+            .map_err(|e| self.provider_error(e.kind(), e.to_string(), None))?;
         Ok(Response {
             status: response.status,
             headers: response

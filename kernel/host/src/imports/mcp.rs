@@ -5,8 +5,8 @@
 
 use ralex_policy::{Action, Resource};
 
+use super::error;
 use super::wit::mcp::{Host, Tool};
-use super::{error, provider_error};
 use crate::bindings::{ErrorCode, WitError};
 use crate::state::CallState;
 
@@ -32,7 +32,7 @@ impl Host for CallState {
             let listed = hub
                 .list_tools(&server)
                 .await
-                .map_err(|e| provider_error(&self.plugin.name, e.kind(), e.to_string(), None))?;
+                .map_err(|e| self.provider_error(e.kind(), e.to_string(), None))?;
             for tool in listed {
                 let resource = Resource::McpTool {
                     server: tool.server.clone(),
@@ -78,6 +78,6 @@ impl Host for CallState {
         self.authorize(Action::McpCall, &resource, &args)?;
         hub.call_tool(&server, &name, &arguments_json)
             .await
-            .map_err(|e| provider_error(&self.plugin.name, e.kind(), e.to_string(), None))
+            .map_err(|e| self.provider_error(e.kind(), e.to_string(), None))
     }
 }

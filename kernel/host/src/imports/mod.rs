@@ -78,22 +78,29 @@ pub(crate) fn code_of(kind: ralex_caps::ErrorKind) -> ErrorCode {
     }
 }
 
-/// A provider error for the plugin: its code, and its message with the host's
-/// absolute project path replaced by `<project>`, so plugins learn nothing about
-/// the machine's layout (user names, folders).
-pub(crate) fn provider_error(
-    plugin: &str,
-    kind: ralex_caps::ErrorKind,
-    message: String,
-    root: Option<&std::path::Path>,
-) -> WitError {
-    let code = code_of(kind);
-    if code == ErrorCode::Denied {
-        tracing::warn!(plugin, error = %message, "capability refused the call");
+impl CallState {
+    /// A capability provider's error for the plugin: its code, and its message
+    /// with the host's absolute paths (the project root, and `extra_root` such as
+    /// the repository's work tree) replaced by `<project-name>`, so plugins learn
+    /// nothing about the machine's layout (user names, folders).
+    pub(crate) fn provider_error(
+        &self,
+        kind: ralex_caps::ErrorKind,
+        message: String,
+        extra_root: Option<&std::path::Path>,
+    ) -> WitError {
+        let code = code_of(kind);
+        if code == ErrorCode::Denied {
+            tracing::warn!(plugin = %self.plugin.name, error = %message, "capability refused the call");
+        }
+        let (root, label) = match &self.context.workspace {
+            Some(ws) => (Some(ws.root()), format!("<{}>", ws.project_name())),
+            None => (None, "<project>".to_string()),
+        };
+        let mut message = message;
+        for path in [root, extra_root].into_iter().flatten() {
+            message = message.replace(&path.display().to_string(), &label);
+        }
+        error(code, message)
     }
-    let message = match root {
-        Some(root) => message.replace(&root.display().to_string(), "<project>"),
-        None => message,
-    };
-    error(code, message)
 }

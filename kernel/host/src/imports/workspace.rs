@@ -6,7 +6,6 @@
 
 use std::sync::Arc;
 
-use ralex_caps::error::ErrorKind;
 use ralex_caps::workspace::{
     EntryKind as CapEntryKind, SearchOptions as CapSearchOptions, Workspace, WorkspaceError,
 };
@@ -18,33 +17,10 @@ use ralex_policy::{Action, Resource};
 use crate::bindings::{ErrorCode, WitError};
 use crate::state::CallState;
 
-fn code(kind: ErrorKind) -> ErrorCode {
-    match kind {
-        ErrorKind::InvalidInput => ErrorCode::InvalidInput,
-        ErrorKind::NotFound => ErrorCode::NotFound,
-        ErrorKind::Denied => ErrorCode::Denied,
-        ErrorKind::TooLarge => ErrorCode::TooLarge,
-        ErrorKind::LimitExceeded => ErrorCode::LimitExceeded,
-        ErrorKind::Unavailable => ErrorCode::Unavailable,
-        ErrorKind::Conflict => ErrorCode::Conflict,
-        ErrorKind::Internal => ErrorCode::Internal,
+impl CallState {
+    fn workspace_error(&self, e: WorkspaceError) -> WitError {
+        self.provider_error(e.kind(), e.to_string(), None)
     }
-}
-
-/// The provider's error as the plugin sees it: the host's absolute path of the
-/// project is replaced by the project's name, so plugins learn nothing about the
-/// machine's layout (user names, folders) from an error message.
-fn workspace_error(plugin: &str, ws: &Workspace, e: WorkspaceError) -> WitError {
-    let code = code(e.kind());
-    if code == ErrorCode::Denied {
-        tracing::warn!(plugin, error = %e, "workspace access denied");
-    }
-    let root = ws.root().display().to_string();
-    error(
-        code,
-        e.to_string()
-            .replace(&root, &format!("<{}>", ws.project_name())),
-    )
 }
 
 impl CallState {
@@ -71,9 +47,7 @@ impl CallState {
     /// `src/**` grant; the provider then opens exactly that path under the root.
     fn readable_path(&self, path: &str) -> Result<(Arc<Workspace>, String), WitError> {
         let ws = self.readable_workspace(Action::WorkspaceRead, path)?;
-        let rel = ws
-            .normalize(path)
-            .map_err(|e| workspace_error(&self.plugin.name, &ws, e))?;
+        let rel = ws.normalize(path).map_err(|e| self.workspace_error(e))?;
         let resource = Resource::Path(rel.clone());
         if !self.plugin.may_read(&rel) {
             return Err(self.refuse_by_manifest(
@@ -99,21 +73,17 @@ impl Host for CallState {
 
     async fn read(&mut self, path: String) -> Result<String, WitError> {
         let (ws, rel) = self.readable_path(&path)?;
-        ws.read(&rel)
-            .map_err(|e| workspace_error(&self.plugin.name, &ws, e))
+        ws.read(&rel).map_err(|e| self.workspace_error(e))
     }
 
     async fn read_bytes(&mut self, path: String) -> Result<Vec<u8>, WitError> {
         let (ws, rel) = self.readable_path(&path)?;
-        ws.read_bytes(&rel)
-            .map_err(|e| workspace_error(&self.plugin.name, &ws, e))
+        ws.read_bytes(&rel).map_err(|e| self.workspace_error(e))
     }
 
     async fn list_dir(&mut self, dir: String, recursive: bool) -> Result<Vec<Entry>, WitError> {
         let ws = self.readable_workspace(Action::WorkspaceList, &dir)?;
-        let rel = ws
-            .normalize(&dir)
-            .map_err(|e| workspace_error(&self.plugin.name, &ws, e))?;
+        let rel = ws.normalize(&dir).map_err(|e| self.workspace_error(e))?;
         self.authorize(
             Action::WorkspaceList,
             &Resource::Path(rel.clone()),
@@ -121,7 +91,7 @@ impl Host for CallState {
         )?;
         let entries = ws
             .list(&rel, recursive)
-            .map_err(|e| workspace_error(&self.plugin.name, &ws, e))?;
+            .map_err(|e| self.workspace_error(e))?;
         Ok(entries
             .into_iter()
             .filter(|e| e.kind == CapEntryKind::Directory || self.plugin.may_read(&e.path))
@@ -160,7 +130,7 @@ impl Host for CallState {
         };
         let found = ws
             .search(&query, &options)
-            .map_err(|e| workspace_error(&self.plugin.name, &ws, e))?;
+            .map_err(|e| self.workspace_error(e))?;
         Ok(found
             .into_iter()
             .filter(|m| self.plugin.may_read(&m.path))

@@ -13,8 +13,8 @@ use ralex_caps::Change;
 use ralex_caps::workspace::Workspace;
 use ralex_policy::{Action, Resource};
 
+use super::error;
 use super::wit::workspace_edit::Host;
-use super::{error, provider_error};
 use crate::bindings::{ErrorCode, WitError};
 use crate::journal::WriteJournal;
 use crate::state::CallState;
@@ -51,9 +51,9 @@ impl CallState {
 
     /// Manifest glob + policy for one path; returns the normalised path.
     fn check_write(&self, ws: &Workspace, action: Action, path: &str) -> Result<String, WitError> {
-        let rel = ws.normalize(path).map_err(|e| {
-            provider_error(&self.plugin.name, e.kind(), e.to_string(), Some(ws.root()))
-        })?;
+        let rel = ws
+            .normalize(path)
+            .map_err(|e| self.provider_error(e.kind(), e.to_string(), None))?;
         let resource = Resource::Path(rel.clone());
         if !self.plugin.may_write(&rel) {
             return Err(self.refuse_by_manifest(
@@ -82,9 +82,7 @@ impl CallState {
                 ),
             )
         })?;
-        let changes = change(ws).map_err(|e| {
-            provider_error(&self.plugin.name, e.kind(), e.to_string(), Some(ws.root()))
-        })?;
+        let changes = change(ws).map_err(|e| self.provider_error(e.kind(), e.to_string(), None))?;
         journal.record(changes.clone());
         Ok(changes)
     }
@@ -103,9 +101,8 @@ impl Host for CallState {
     async fn apply_patch(&mut self, patch: String) -> Result<Vec<String>, WitError> {
         let (ws, journal) = self.editable(Action::WorkspaceWrite, "")?;
         // Check every file the patch names before anything is written.
-        let files = ralex_caps::workspace::patch_paths(&patch).map_err(|e| {
-            provider_error(&self.plugin.name, e.kind(), e.to_string(), Some(ws.root()))
-        })?;
+        let files = ralex_caps::workspace::patch_paths(&patch)
+            .map_err(|e| self.provider_error(e.kind(), e.to_string(), None))?;
         for (path, action) in &files {
             let action = match action {
                 ralex_caps::workspace::PatchAction::Create => Action::WorkspaceCreate,

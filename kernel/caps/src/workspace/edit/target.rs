@@ -15,10 +15,10 @@
 use std::io::{self, Read};
 
 use cap_fs_ext::{DirExt, FollowSymlinks, OpenOptionsFollowExt, OpenOptionsSyncExt};
-use cap_std::fs::{Dir, FileType, FileTypeExt, MetadataExt, OpenOptions};
+use cap_std::fs::{Dir, FileType, MetadataExt, OpenOptions};
 use sha2::{Digest, Sha256};
 
-use super::super::file::RegularFile;
+use super::super::file::{RegularFile, special_kind};
 use super::super::{Workspace, WorkspaceError, path};
 
 /// What to do when a folder on the way does not exist.
@@ -269,20 +269,9 @@ impl Target {
                 link: self.rel.clone(),
             });
         }
-        let what = if file_type.is_fifo() {
-            "named pipe (FIFO)"
-        } else if file_type.is_socket() {
-            "socket"
-        } else if file_type.is_char_device() {
-            "character device"
-        } else if file_type.is_block_device() {
-            "block device"
-        } else {
-            "special file"
-        };
         Err(WorkspaceError::NotEditable {
             path: shown.to_owned(),
-            what,
+            what: special_kind(file_type),
         })
     }
 }

@@ -1,78 +1,60 @@
-//! The seam between the `model` capability and whatever serves model calls.
+//! The seam between the `model` capability and the model layer.
 //!
-//! Owns: [`ModelBackend`], the trait the model layer implements (providers,
-//! routing, budgets, metering), and the plain request/answer types it speaks. The
-//! host side of `model` checks the manifest, decides by policy, audits, and then
-//! hands the request to the backend of the call's context; without one the call
-//! fails with `unavailable` and says how to configure a model.
+//! Owns: [`ModelAccess`], what a call's context carries to reach models — the
+//! shared [`ralex_models::Models`] plus what this command adds: the session (for
+//! the session budget), a route chosen earlier by the router plugin, the intent's
+//! kind and risk (for routing when no route was chosen), and where streamed text
+//! goes. The host side of `model` checks the manifest, lets the model layer walk
+//! its chain, and decides by policy *per model tried* (through an observer), so a
+//! fallback to another model is decided and audited like the first choice.
 
-use std::future::Future;
-use std::pin::Pin;
+use std::sync::Arc;
 
-/// One message of a conversation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ModelMessage {
-    /// "system", "user", "assistant" or "tool".
-    pub role: String,
-    /// Text.
-    pub content: String,
-    /// Tool calls of an assistant message: (id, name, arguments JSON).
-    pub tool_calls: Vec<(String, String, String)>,
-    /// For tool messages: the call answered.
-    pub tool_call_id: Option<String>,
+use ralex_models::{Latency, Models, RouteChoice};
+
+/// Receives streamed model text (e.g. the gateway's live events).
+pub type DeltaSink = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Model calls for one command.
+#[derive(Clone)]
+pub struct ModelAccess {
+    /// The model layer.
+    pub models: Arc<Models>,
+    /// The session, for the session budget and the ledger.
+    pub session: Option<String>,
+    /// The route the router chose for this command, if any.
+    pub route: Option<RouteChoice>,
+    /// Intent kind name, for routing.
+    pub kind: String,
+    /// Risk name, for routing.
+    pub risk: String,
+    /// Speed preference, for routing.
+    pub latency: Latency,
+    /// Where streamed text goes; none: answers are not streamed.
+    pub on_delta: Option<DeltaSink>,
 }
 
-/// A chat request as the plugin sent it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ModelRequest {
-    /// Who asks (the plugin's name), for metering.
-    pub plugin: String,
-    /// The model asked for, or none for the router's choice.
-    pub model: Option<String>,
-    /// Conversation.
-    pub messages: Vec<ModelMessage>,
-    /// Tools: (name, description, JSON schema).
-    pub tools: Vec<(String, String, String)>,
-    /// Upper bound on completion tokens.
-    pub max_tokens: Option<u32>,
-    /// Sampling temperature.
-    pub temperature: Option<f32>,
+impl ModelAccess {
+    /// Access to `models` with no session, route or stream.
+    pub fn new(models: Arc<Models>) -> ModelAccess {
+        ModelAccess {
+            models,
+            session: None,
+            route: None,
+            kind: "chat".into(),
+            risk: "read_only".into(),
+            latency: Latency::Balanced,
+            on_delta: None,
+        }
+    }
 }
 
-/// The answer, metered.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ModelAnswer {
-    /// The model that answered.
-    pub model: String,
-    /// The assistant message.
-    pub message: ModelMessage,
-    /// "stop", "length", "tool_calls".
-    pub finish_reason: String,
-    /// Prompt tokens.
-    pub input_tokens: u32,
-    /// Completion tokens.
-    pub output_tokens: u32,
-    /// Cost in USD.
-    pub cost_usd: f64,
-}
-
-/// Why a model call failed, for the plugin.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ModelFailure {
-    /// The WIT error code name ("unavailable", "limit-exceeded", ...).
-    pub code: ralex_caps::ErrorKind,
-    /// What went wrong and how to fix it.
-    pub message: String,
-}
-
-/// Boxed future of a model answer.
-pub type ModelFuture<'a> =
-    Pin<Box<dyn Future<Output = Result<ModelAnswer, ModelFailure>> + Send + 'a>>;
-
-/// Serves model calls (implemented by the model layer).
-pub trait ModelBackend: Send + Sync {
-    /// The provider and locality of `model` (for the policy), if known.
-    fn describe(&self, model: Option<&str>) -> (String, String, bool);
-    /// Send the request.
-    fn chat(&self, request: ModelRequest) -> ModelFuture<'_>;
+impl std::fmt::Debug for ModelAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelAccess")
+            .field("session", &self.session)
+            .field("route", &self.route)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
 }

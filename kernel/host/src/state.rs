@@ -8,7 +8,7 @@ use ralex_caps::workspace::Workspace;
 use ralex_policy::Policy;
 
 use crate::journal::WriteJournal;
-use crate::model::ModelBackend;
+use crate::model::ModelAccess;
 use ralex_store::Store as KernelStore;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
@@ -60,7 +60,7 @@ pub struct CallContext {
     /// Configured MCP servers, for `mcp`.
     pub mcp: Option<Arc<ralex_mcp::McpHub>>,
     /// Model calls, for `model` (the model layer provides one).
-    pub model: Option<Arc<dyn ModelBackend>>,
+    pub model: Option<Arc<ModelAccess>>,
 }
 
 /// Store data of one call.

@@ -33,6 +33,108 @@ pub enum Command {
     Audit(AuditCommand),
     /// Check that this machine and installation can run Ralex.
     Doctor(DoctorArgs),
+    /// Model spending from the cost ledger.
+    Costs(CostsArgs),
+    /// The model catalogue: list models, ask the router, send a prompt.
+    #[command(subcommand)]
+    Models(ModelsCommand),
+}
+
+/// `ralex costs`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  ralex costs                      spending by model, all time
+  ralex costs --since 7d --by day  the last week, one row per day (UTC)
+  ralex costs --by plugin --json")]
+pub struct CostsArgs {
+    /// Only attempts since T: 2026-11-01, 2026-11-01T09:00:00Z, 90m, 12h or 7d.
+    #[arg(long, value_name = "T")]
+    pub since: Option<String>,
+    /// Group rows by model, day or plugin.
+    #[arg(long, value_enum, default_value_t = CostsBy::Model)]
+    pub by: CostsBy,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How `ralex costs` groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CostsBy {
+    /// One row per model.
+    Model,
+    /// One row per UTC day.
+    Day,
+    /// One row per plugin.
+    Plugin,
+}
+
+/// `ralex models ...`.
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// Every catalogue model: provider, prices, tier, whether usable here.
+    List {
+        /// Include models whose provider is not enabled.
+        #[arg(long)]
+        all: bool,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ask the router which model it would choose.
+    Route(RouteArgs),
+    /// Send one prompt through the whole model path (routing, policy, budget,
+    /// retries, ledger) and print the answer.
+    Ask(AskArgs),
+}
+
+/// `ralex models route`.
+#[derive(Debug, clap::Args)]
+pub struct RouteArgs {
+    /// Intent kind: read, search, explain, edit, create, refactor, fix, test, git, chat, ...
+    #[arg(long, default_value = "chat")]
+    pub kind: String,
+    /// Risk: read_only, modify or destructive.
+    #[arg(long, default_value = "read_only")]
+    pub risk: String,
+    /// Prompt size in tokens.
+    #[arg(long, default_value_t = 2000)]
+    pub tokens: u32,
+    /// Needed capabilities (repeat): tools, vision.
+    #[arg(long = "needs", value_name = "CAPABILITY")]
+    pub needs: Vec<String>,
+    /// fast, balanced or thorough.
+    #[arg(long, default_value = "balanced")]
+    pub latency: String,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ralex models ask`.
+#[derive(Debug, clap::Args)]
+pub struct AskArgs {
+    /// The prompt.
+    pub prompt: String,
+    /// Use this model (default: the router's choice).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Intent kind for routing.
+    #[arg(long, default_value = "chat")]
+    pub kind: String,
+    /// Session, for the session budget.
+    #[arg(long)]
+    pub session: Option<String>,
+    /// Largest answer, in tokens.
+    #[arg(long)]
+    pub max_tokens: Option<u32>,
+    /// Print the answer as it streams.
+    #[arg(long)]
+    pub stream: bool,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `ralex run`.

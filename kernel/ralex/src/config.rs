@@ -22,6 +22,21 @@ pub struct Config {
     /// MCP servers plugins may call (through the `mcp` capability, by policy).
     #[serde(default)]
     pub mcp_servers: Vec<McpServerEntry>,
+    /// `[[providers]]`: model providers (added to the shipped catalogue's).
+    #[serde(default)]
+    pub providers: Vec<ralex_models::ProviderConfig>,
+    /// `[[models]]`: models (override catalogue entries of the same name).
+    #[serde(default)]
+    pub models: Vec<ralex_models::ModelConfig>,
+    /// `[budgets]`: spending limits for model calls.
+    #[serde(default)]
+    pub budgets: ralex_models::BudgetConfig,
+    /// `[model_calls]`: retries, timeouts, cooldown, default model.
+    #[serde(default)]
+    pub model_calls: ralex_models::CallConfig,
+    /// `catalogue = FILE`: replaces the shipped model catalogue.
+    #[serde(default)]
+    pub catalogue: Option<PathBuf>,
 }
 
 /// One `[[mcp_servers]]` entry: a server the kernel starts over stdio on first use.
@@ -121,14 +136,22 @@ pub struct PipelineConfig {
     /// The command parser.
     #[serde(default = "default_command_parser")]
     pub command_parser: String,
+    /// The model router ("" for none: the default model is used).
+    #[serde(default = "default_model_router")]
+    pub model_router: String,
 }
 
 impl Default for PipelineConfig {
     fn default() -> Self {
         PipelineConfig {
             command_parser: default_command_parser(),
+            model_router: default_model_router(),
         }
     }
+}
+
+fn default_model_router() -> String {
+    "model-router".to_string()
 }
 
 fn default_max_plugin_memory_mb() -> u32 {
@@ -170,7 +193,21 @@ impl Config {
         config
             .mcp_hub()
             .map_err(|e| anyhow!("{}: {e:#}", path.display()))?;
+        // And the model catalogue (keys are read later, when models are used).
+        ralex_models::Catalogue::build(&config.models_config(), &|name| std::env::var(name).ok())
+            .map_err(|e| anyhow!("{}: {e}", path.display()))?;
         Ok(config)
+    }
+
+    /// The model layer's part of the configuration.
+    pub fn models_config(&self) -> ralex_models::ModelsConfig {
+        ralex_models::ModelsConfig {
+            providers: self.providers.clone(),
+            models: self.models.clone(),
+            budgets: self.budgets.clone(),
+            calls: self.model_calls.clone(),
+            catalogue: self.catalogue.clone(),
+        }
     }
 }
 

@@ -7,6 +7,7 @@ mod commands;
 mod config;
 mod exit;
 mod home;
+mod models;
 mod plugins;
 mod policy;
 mod resolve;
@@ -57,6 +58,8 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::Policy(cmd) => commands::policy::run(cmd, &home, &config),
         Command::Audit(cmd) => commands::audit::run(cmd, &home),
         Command::Doctor(args) => commands::doctor::run(args, &home, &config, &config_path),
+        Command::Costs(args) => commands::costs::run(&args, &home),
+        Command::Models(cmd) => commands::models::run(cmd, &home, &config).await,
     }
 }
 

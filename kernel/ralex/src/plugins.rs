@@ -133,11 +133,11 @@ pub struct Refused {
 /// Plugins found, loaded or refused.
 pub struct Registry {
     /// The host they run in.
-    pub host: Host,
+    pub host: Arc<Host>,
     /// The kernel's store (kv, audit trail).
     pub store: Arc<Store>,
     /// Loaded plugins, in search order.
-    pub loaded: Vec<Plugin>,
+    pub loaded: Vec<Arc<Plugin>>,
     /// Refused plugins.
     pub refused: Vec<Refused>,
     /// Manifests skipped because an earlier plugin had the same name.
@@ -180,7 +180,7 @@ impl Registry {
             Arc::clone(&store),
         )?;
         let started = Instant::now();
-        let mut loaded: Vec<Plugin> = Vec::new();
+        let mut loaded: Vec<Arc<Plugin>> = Vec::new();
         let mut refused = Vec::new();
         let mut shadowed = Vec::new();
         for path in paths {
@@ -188,7 +188,7 @@ impl Registry {
                 Ok(plugin) if loaded.iter().any(|p| p.name() == plugin.name()) => {
                     shadowed.push((plugin.name().to_string(), path));
                 }
-                Ok(plugin) => loaded.push(plugin),
+                Ok(plugin) => loaded.push(Arc::new(plugin)),
                 Err(error) => {
                     let name = ralex_manifest::load(&path).ok().map(|m| m.plugin.name);
                     tracing::warn!(manifest = %path.display(), %error, "plugin refused");
@@ -201,7 +201,7 @@ impl Registry {
             }
         }
         Ok(Registry {
-            host,
+            host: Arc::new(host),
             store,
             loaded,
             refused,
@@ -211,7 +211,7 @@ impl Registry {
     }
 
     /// A loaded plugin by name.
-    pub fn get(&self, name: &str) -> Option<&Plugin> {
+    pub fn get(&self, name: &str) -> Option<&Arc<Plugin>> {
         self.loaded.iter().find(|p| p.name() == name)
     }
 

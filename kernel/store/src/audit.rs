@@ -124,37 +124,36 @@ fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-impl Store {
-    /// Append an entry; returns it once it is committed to disk.
-    pub fn audit_append(&self, record: &AuditRecord<'_>) -> Result<AuditEntry, StoreError> {
-        let mut conn = self.lock();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::sqlite("starting an audit append"))?;
-        let last: Option<(i64, String)> = tx
-            .query_row(
-                "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-                [],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()
-            .map_err(StoreError::sqlite("reading the audit chain head"))?;
-        let (seq, prev_hash) = match last {
-            Some((seq, hash)) => (seq + 1, hash),
-            None => (1, GENESIS_HASH.to_string()),
-        };
-        let at_ms = now_ms();
-        let fields = [
-            record.actor,
-            record.action,
-            record.resource,
-            record.decision,
-            record.rule,
-            record.args_digest,
-            record.detail,
-        ];
-        let hash = entry_hash(&prev_hash, seq, at_ms, fields);
-        tx.execute(
+/// Appends `record` to the chain inside the caller's open transaction (so another
+/// table's row and its audit entry commit together, or neither does).
+pub(crate) fn append_in(
+    tx: &rusqlite::Transaction<'_>,
+    record: &AuditRecord<'_>,
+) -> Result<AuditEntry, StoreError> {
+    let last: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()
+        .map_err(StoreError::sqlite("reading the audit chain head"))?;
+    let (seq, prev_hash) = match last {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, GENESIS_HASH.to_string()),
+    };
+    let at_ms = now_ms();
+    let fields = [
+        record.actor,
+        record.action,
+        record.resource,
+        record.decision,
+        record.rule,
+        record.args_digest,
+        record.detail,
+    ];
+    let hash = entry_hash(&prev_hash, seq, at_ms, fields);
+    tx.execute(
             "INSERT INTO audit (seq, at_ms, actor, action, resource, decision, rule, args_digest, detail, prev_hash, hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
@@ -172,21 +171,32 @@ impl Store {
             ],
         )
         .map_err(StoreError::sqlite("appending to the audit trail"))?;
+    Ok(AuditEntry {
+        seq,
+        at_ms,
+        actor: record.actor.to_string(),
+        action: record.action.to_string(),
+        resource: record.resource.to_string(),
+        decision: record.decision.to_string(),
+        rule: record.rule.to_string(),
+        args_digest: record.args_digest.to_string(),
+        detail: record.detail.to_string(),
+        prev_hash,
+        hash,
+    })
+}
+
+impl Store {
+    /// Append an entry; returns it once it is committed to disk.
+    pub fn audit_append(&self, record: &AuditRecord<'_>) -> Result<AuditEntry, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::sqlite("starting an audit append"))?;
+        let entry = append_in(&tx, record)?;
         tx.commit()
             .map_err(StoreError::sqlite("committing an audit entry"))?;
-        Ok(AuditEntry {
-            seq,
-            at_ms,
-            actor: record.actor.to_string(),
-            action: record.action.to_string(),
-            resource: record.resource.to_string(),
-            decision: record.decision.to_string(),
-            rule: record.rule.to_string(),
-            args_digest: record.args_digest.to_string(),
-            detail: record.detail.to_string(),
-            prev_hash,
-            hash,
-        })
+        Ok(entry)
     }
 
     /// Entries matching `filter`, oldest first (the newest `limit` of them).

@@ -3,7 +3,7 @@
 //! Owns: opening the database file (WAL, busy timeout, foreign keys), running the
 //! schema migrations, and serialising access to the one connection. The tables
 //! themselves are described in `migrations.rs`; each feature adds its queries in
-//! its own module (`kv` for now; audit, ledger and tokens later).
+//! its own module (`kv`, `audit`, `ledger`; tokens later).
 //!
 //! Must never: hand a plugin anything but its own namespace (the caller passes
 //! the namespace from the plugin's identity, never from plugin input), or open a
@@ -12,6 +12,7 @@
 mod audit;
 mod error;
 mod kv;
+mod ledger;
 mod migrations;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +24,9 @@ use rusqlite::Connection;
 pub use audit::{AuditEntry, AuditFilter, AuditProblem, AuditRecord, AuditReport, GENESIS_HASH};
 pub use error::StoreError;
 pub use kv::KvQuota;
+pub use ledger::{
+    LedgerEntry, LedgerGroup, LedgerRecord, LedgerRow, LedgerSpent, LedgerTotals, NANO_USD,
+};
 
 /// How long a write waits for another connection's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

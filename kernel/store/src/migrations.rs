@@ -100,6 +100,31 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         END;
     ",
     },
+    Migration {
+        version: 3,
+        name: "model cost ledger",
+        // One row per model attempt that reached a provider. Money is kept in
+        // nano-dollars (1e-9 USD) as integers so totals are exact sums; a local
+        // model's rows cost 0. `day` is the UTC date, for per-day reports and budgets.
+        sql: "
+        CREATE TABLE model_ledger (
+            id             INTEGER PRIMARY KEY,
+            at_ms          INTEGER NOT NULL,
+            day            TEXT    NOT NULL,
+            session        TEXT    NOT NULL,
+            plugin         TEXT    NOT NULL,
+            model          TEXT    NOT NULL,
+            provider       TEXT    NOT NULL,
+            outcome        TEXT    NOT NULL,
+            input_tokens   INTEGER NOT NULL,
+            output_tokens  INTEGER NOT NULL,
+            cost_nusd      INTEGER NOT NULL,
+            estimated_nusd INTEGER NOT NULL
+        );
+        CREATE INDEX model_ledger_at ON model_ledger (at_ms);
+        CREATE INDEX model_ledger_session ON model_ledger (session, at_ms);
+    ",
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -32,6 +32,11 @@ const GUESTS: &[Guest] = &[
         staging: "plugins",
     },
     Guest {
+        dir: "plugins/model-router",
+        package: "model-router",
+        staging: "plugins",
+    },
+    Guest {
         dir: "plugins/test-plugins/hostile",
         package: "test-plugin-hostile",
         staging: "test-plugins",

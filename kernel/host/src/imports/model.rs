@@ -1,91 +1,143 @@
-//! `model`: chat requests through the call's [`ModelBackend`] (the model layer:
-//! providers, routing, budgets). Here: the manifest must ask for `model = true`,
-//! the policy must allow `model:call` on the model, and every call is audited —
-//! the decision before it is sent, and the tokens and cost after it answered.
-//! Plugins never see keys: the backend holds them.
+//! `model`: chat requests through the call's [`ModelAccess`] (the model layer:
+//! routing, providers, budgets, ledger). Here: the manifest must ask for
+//! `model = true`; the model layer walks its chain and asks this gate, through an
+//! observer, whether the policy allows `model:call` on each model before it is
+//! tried — so a fallback is decided and audited like the first choice. Every
+//! attempt is metered and audited by the model layer. Plugins never see keys.
 
+use ralex_models::{Call, ModelError, ModelSpec, Observer};
 use ralex_policy::{Action, Resource};
-use ralex_store::AuditRecord;
 
+use super::error;
 use super::wit::model::{ChatRequest, ChatResponse, Host, Message, Role, ToolCall};
 use super::wit::types::Usage;
-use super::{code_of, error};
 use crate::bindings::{ErrorCode, WitError};
-use crate::model::{ModelMessage, ModelRequest};
+use crate::model::DeltaSink;
 use crate::state::CallState;
 
-fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::System => "system",
-        Role::User => "user",
-        Role::Assistant => "assistant",
-        Role::Tool => "tool",
-    }
-}
-
-fn role_of(name: &str) -> Role {
-    match name {
-        "system" => Role::System,
-        "user" => Role::User,
-        "tool" => Role::Tool,
-        _ => Role::Assistant,
-    }
-}
-
-fn to_model(m: Message) -> ModelMessage {
-    ModelMessage {
-        role: role_name(m.role).to_string(),
+fn to_model(m: Message) -> ralex_models::Message {
+    ralex_models::Message {
+        role: match m.role {
+            Role::System => ralex_models::Role::System,
+            Role::User => ralex_models::Role::User,
+            Role::Assistant => ralex_models::Role::Assistant,
+            Role::Tool => ralex_models::Role::Tool,
+        },
         content: m.content,
         tool_calls: m
             .tool_calls
             .into_iter()
-            .map(|c| (c.id, c.name, c.arguments_json))
-            .collect(),
-        tool_call_id: m.tool_call_id,
-    }
-}
-
-fn to_wit(m: ModelMessage) -> Message {
-    Message {
-        role: role_of(&m.role),
-        content: m.content,
-        tool_calls: m
-            .tool_calls
-            .into_iter()
-            .map(|(id, name, arguments_json)| ToolCall {
-                id,
-                name,
-                arguments_json,
+            .map(|c| ralex_models::ToolCall {
+                id: c.id,
+                name: c.name,
+                arguments: c.arguments_json,
             })
             .collect(),
         tool_call_id: m.tool_call_id,
     }
 }
 
+fn to_wit(m: ralex_models::Message) -> Message {
+    Message {
+        role: match m.role {
+            ralex_models::Role::System => Role::System,
+            ralex_models::Role::User => Role::User,
+            ralex_models::Role::Assistant => Role::Assistant,
+            ralex_models::Role::Tool => Role::Tool,
+        },
+        content: m.content,
+        tool_calls: m
+            .tool_calls
+            .into_iter()
+            .map(|c| ToolCall {
+                id: c.id,
+                name: c.name,
+                arguments_json: c.arguments,
+            })
+            .collect(),
+        tool_call_id: m.tool_call_id,
+    }
+}
+
+fn code_of(e: &ModelError) -> ErrorCode {
+    match e {
+        ModelError::Unavailable(_) | ModelError::Failed(_) => ErrorCode::Unavailable,
+        ModelError::Budget(_) => ErrorCode::LimitExceeded,
+        ModelError::Denied(_) => ErrorCode::Denied,
+        ModelError::Invalid(_) => ErrorCode::InvalidInput,
+        ModelError::Ledger(_) => ErrorCode::Internal,
+    }
+}
+
+/// The policy gate and stream relay the model layer sees.
+struct Gate<'a> {
+    state: &'a mut CallState,
+    prompt: &'a [u8],
+    on_delta: Option<DeltaSink>,
+}
+
+impl Observer for Gate<'_> {
+    fn authorize(&mut self, model: &ModelSpec) -> Result<(), String> {
+        let resource = Resource::Model {
+            name: model.name.clone(),
+            provider: model.provider.clone(),
+            local: model.local,
+        };
+        let args: [&[u8]; 2] = [model.name.as_bytes(), self.prompt];
+        self.state
+            .authorize(Action::ModelCall, &resource, &args)
+            .map_err(|e| e.message)
+    }
+
+    fn delta(&mut self, text: &str) {
+        if let Some(sink) = &self.on_delta {
+            sink(text);
+        }
+    }
+
+    fn note(&mut self, text: &str) {
+        tracing::info!(plugin = %self.state.plugin.name, "{text}");
+    }
+}
+
 impl Host for CallState {
     async fn chat(&mut self, request: ChatRequest) -> Result<ChatResponse, WitError> {
         let asked = request.model.clone();
-        let backend = self.context.model.clone();
-        let (name, provider, local) = match &backend {
-            Some(b) => b.describe(asked.as_deref()),
-            None => (
-                asked.clone().unwrap_or_else(|| "router".into()),
-                String::new(),
-                false,
-            ),
-        };
-        let resource = Resource::Model {
-            name: name.clone(),
-            provider,
-            local,
-        };
-        let prompt: String = request
+        let prompt: Vec<u8> = request
             .messages
             .iter()
-            .map(|m| m.content.as_str())
+            .flat_map(|m| m.content.as_bytes().iter().copied())
             .collect();
-        let args: [&[u8]; 2] = [name.as_bytes(), prompt.as_bytes()];
+        let Some(access) = self.context.model.clone() else {
+            let name = asked.clone().unwrap_or_else(|| "router".into());
+            let resource = Resource::Model {
+                name: name.clone(),
+                provider: String::new(),
+                local: false,
+            };
+            let args: [&[u8]; 2] = [name.as_bytes(), &prompt];
+            if !self.plugin.model {
+                return Err(self.refuse_by_manifest(
+                    Action::ModelCall,
+                    &resource,
+                    &args,
+                    "its manifest does not ask for it (add `model = true` under [permissions])",
+                ));
+            }
+            self.authorize(Action::ModelCall, &resource, &args)?;
+            return Err(error(
+                ErrorCode::Unavailable,
+                "no model is configured: add [[providers]] and [[models]] to ralex.toml, set a provider key such as OPENAI_API_KEY, or set RALEX_OPENAI_BASE_URL and RALEX_MODEL",
+            ));
+        };
         if !self.plugin.model {
+            let name = asked.clone().unwrap_or_else(|| "router".into());
+            let resource = Resource::Model {
+                name: name.clone(),
+                provider: String::new(),
+                local: false,
+            };
+            let args: [&[u8]; 2] = [name.as_bytes(), &prompt];
             return Err(self.refuse_by_manifest(
                 Action::ModelCall,
                 &resource,
@@ -93,58 +145,51 @@ impl Host for CallState {
                 "its manifest does not ask for it (add `model = true` under [permissions])",
             ));
         }
-        self.authorize(Action::ModelCall, &resource, &args)?;
-        let backend = backend.ok_or_else(|| {
-            error(
-                ErrorCode::Unavailable,
-                "no model is configured: add [[providers]] and [[models]] to ralex.toml, or set RALEX_OPENAI_BASE_URL and RALEX_MODEL",
-            )
-        })?;
-        let answer = backend
-            .chat(ModelRequest {
-                plugin: self.plugin.name.clone(),
-                model: asked,
-                messages: request.messages.into_iter().map(to_model).collect(),
-                tools: request
-                    .tools
-                    .into_iter()
-                    .map(|t| (t.name, t.description, t.parameters_json))
-                    .collect(),
-                max_tokens: request.max_tokens,
-                temperature: request.temperature,
-            })
+        let chat = ralex_models::ChatRequest {
+            messages: request.messages.into_iter().map(to_model).collect(),
+            tools: request
+                .tools
+                .into_iter()
+                .map(|t| ralex_models::ToolSpec {
+                    name: t.name,
+                    description: t.description,
+                    parameters: t.parameters_json,
+                })
+                .collect(),
+            max_tokens: request.max_tokens,
+            temperature: request.temperature,
+        };
+        let plugin = self.plugin.name.clone();
+        let actor = self.plugin.actor.clone();
+        let call = Call {
+            model: asked.as_deref(),
+            route: access.route.as_ref(),
+            session: access.session.as_deref(),
+            kind: &access.kind,
+            risk: &access.risk,
+            latency: access.latency,
+            stream: access.on_delta.is_some(),
+            ..Call::new(&chat, &actor, &plugin)
+        };
+        let mut gate = Gate {
+            state: self,
+            prompt: &prompt,
+            on_delta: access.on_delta.clone(),
+        };
+        let answer = access
+            .models
+            .chat(call, &mut gate)
             .await
-            .map_err(|f| error(code_of(f.code), f.message))?;
-        // Meter: the answer's tokens and cost go into the audit trail.
-        let detail = format!(
-            "{} input + {} output tokens, ${:.6}",
-            answer.input_tokens, answer.output_tokens, answer.cost_usd
-        );
-        self.kernel_store
-            .audit_append(&AuditRecord {
-                actor: &self.plugin.actor,
-                action: "model:usage",
-                resource: &format!("model `{}`", answer.model),
-                decision: "ok",
-                rule: "",
-                args_digest: "",
-                detail: &detail,
-            })
-            .map_err(|e| {
-                error(
-                    ErrorCode::Internal,
-                    format!("the model answered but its cost could not be recorded: {e}"),
-                )
-            })?;
+            .map_err(|e| error(code_of(&e), e.to_string()))?;
         Ok(ChatResponse {
-            model: answer.model,
-            message: to_wit(answer.message),
-            finish_reason: answer.finish_reason,
+            model: answer.model.clone(),
+            finish_reason: answer.completion.finish_reason.as_str().to_string(),
             usage: Usage {
                 input_tokens: answer.input_tokens,
                 output_tokens: answer.output_tokens,
-                cost_usd: answer.cost_usd,
+                cost_usd: answer.cost_usd(),
             },
+            message: to_wit(answer.completion.message),
         })
     }
 }

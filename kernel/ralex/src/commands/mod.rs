@@ -1,7 +1,9 @@
 //! One file per subcommand.
 
 pub mod audit;
+pub mod costs;
 pub mod doctor;
+pub mod models;
 pub mod plugin;
 pub mod policy;
 pub mod run;

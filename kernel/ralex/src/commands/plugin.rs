@@ -46,7 +46,8 @@ fn plugin_json(p: &Plugin) -> serde_json::Value {
 
 fn list(registry: &Registry, json: bool) -> CliResult {
     if json {
-        let mut items: Vec<serde_json::Value> = registry.loaded.iter().map(plugin_json).collect();
+        let mut items: Vec<serde_json::Value> =
+            registry.loaded.iter().map(|p| plugin_json(p)).collect();
         items.extend(registry.refused.iter().map(|r| {
             json!({
                 "name": r.name,

@@ -14,7 +14,7 @@ COMMAND ?= add a docstring to parse config dot py
 setup:
 	rustup target add wasm32-wasip2
 	$(CARGO) xtask plugins
-	$(CARGO) build -p ralex -p ralex-mcp --bins
+	$(CARGO) build -p ralex -p ralex-mcp -p ralex-model-testserver --bins
 
 demo: setup
 	RALEX_HOME=$${RALEX_HOME:-$(CURDIR)/.ralex-home} $(RALEX) run "$(COMMAND)" --project $(SAMPLE) --dry-run --json
@@ -24,7 +24,7 @@ test: setup
 	$(CARGO) test --workspace
 
 bench: setup
-	$(CARGO) bench -p ralex-host --bench host
+	$(CARGO) bench -p ralex-host --bench host --bench model_path
 
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings

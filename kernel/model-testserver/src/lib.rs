@@ -139,6 +139,10 @@ impl ScriptedServer {
                 // Resolves (with an error) once the sender is dropped.
                 let _ = signal.changed().await;
             };
+            // Real providers flush each stream event at once: no Nagle delay.
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             // Serving ends only on shutdown; an accept error has nowhere to go.
             let _ = axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown)

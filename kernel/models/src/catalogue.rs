@@ -7,7 +7,7 @@
 //! validation with messages that say where and how to fix, and cost arithmetic.
 //!
 //! A provider is *enabled* when the user declared it, or its key variable is set.
-//! Models on a loopback provider (or one marked `local = true`) cost 0.
+//! Models on a local provider (loopback unless `local` says otherwise) cost 0.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
@@ -172,7 +172,7 @@ fn check_provider(p: &ProviderConfig, origin: &str) -> Result<ProviderSpec, Conf
     Ok(ProviderSpec {
         config: p.clone(),
         key,
-        local: p.local || is_loopback(&p.base_url),
+        local: p.local.unwrap_or_else(|| is_loopback(&p.base_url)),
     })
 }
 
@@ -311,7 +311,7 @@ impl Catalogue {
                     api_key_env: Some("RALEX_OPENAI_API_KEY".into()),
                     api_key_file: None,
                     stt_model: env("RALEX_STT_MODEL").filter(|v| !v.trim().is_empty()),
-                    local: false,
+                    local: None,
                 };
                 catalogue.providers.insert(
                     ENV_PROVIDER.into(),
@@ -455,7 +455,7 @@ mod tests {
                 api_key_env: None,
                 api_key_file: None,
                 stt_model: None,
-                local: false,
+                local: None,
             }],
             models: vec![ModelConfig {
                 name: "gpt-4.1-mini".into(),

@@ -35,9 +35,11 @@ pub struct ProviderConfig {
     /// Model used for speech-to-text on this provider (`/audio/transcriptions`).
     #[serde(default)]
     pub stt_model: Option<String>,
-    /// Treat as local (free, never budget-blocked) even if not on loopback.
+    /// Local (free, never budget-blocked)? Unset: local exactly when `base_url` is
+    /// on loopback. Set `false` for a loopback proxy to paid APIs (e.g. LiteLLM),
+    /// `true` for a model server elsewhere on your network.
     #[serde(default)]
-    pub local: bool,
+    pub local: Option<bool>,
 }
 
 /// A `[[models]]` entry.

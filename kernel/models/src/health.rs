@@ -62,6 +62,15 @@ impl Health {
         false
     }
 
+    /// Cools the provider down for `length` now (e.g. it asked to wait that long).
+    pub fn cool_for(&self, provider: &str, length: Duration) {
+        let until = Instant::now() + length;
+        let mut states = self.states();
+        let state = states.entry(provider.to_string()).or_default();
+        state.failures = 0;
+        state.until = Some(state.until.map_or(until, |u| u.max(until)));
+    }
+
     /// When the provider's cooldown ends, if it is cooling now.
     pub fn cooling_until(&self, provider: &str) -> Option<Instant> {
         let now = Instant::now();
@@ -93,6 +102,15 @@ mod tests {
         assert!(health.failure("p", None));
         assert!(health.cooling("p"));
         assert!(!health.cooling("other"));
+    }
+
+    #[test]
+    fn cool_for_never_shortens_a_cooldown() {
+        let health = Health::new(3, Duration::from_secs(60));
+        health.cool_for("p", Duration::from_secs(120));
+        health.cool_for("p", Duration::from_millis(1));
+        let until = health.cooling_until("p").expect("cooling");
+        assert!(until > Instant::now() + Duration::from_secs(100));
     }
 
     #[test]

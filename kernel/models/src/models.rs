@@ -333,6 +333,7 @@ impl Models {
         if let Some(route) = call.route {
             return Ok((route.chain(), Some(route.reason.clone())));
         }
+        let mut router_error = None;
         if let Some(router) = &self.router {
             if self.catalogue.available().next().is_none() {
                 return Err(ModelError::Unavailable(self.no_model_message()));
@@ -344,12 +345,17 @@ impl Models {
                         format!("the router could not choose ({e}); using the default model");
                     tracing::warn!("{note}");
                     observer.note(&note);
+                    router_error = Some(e);
                 }
             }
         }
-        match self.default_model() {
-            Some(model) => Ok((vec![model], None)),
-            None => Err(ModelError::Unavailable(self.no_model_message())),
+        match (self.default_model(), router_error) {
+            (Some(model), _) => Ok((vec![model], None)),
+            // The router answered with a refusal (e.g. every model over budget): say so.
+            (None, Some(e)) => Err(ModelError::Unavailable(format!(
+                "no model was chosen: the router could not choose ({e}) and [model_calls] default_model is not set in ralex.toml"
+            ))),
+            (None, None) => Err(ModelError::Unavailable(self.no_model_message())),
         }
     }
 
@@ -435,6 +441,9 @@ impl Models {
             );
             let reservation = match verdict {
                 Verdict::Refuse(message) => {
+                    let note = format!("skipped `{name}`: {message}");
+                    observer.note(&note);
+                    notes.push(note);
                     budget.get_or_insert(message);
                     continue;
                 }
@@ -640,6 +649,8 @@ impl Models {
                     match backoff.wait(attempt, failure.retry_after) {
                         Wait::Retry(delay) => tokio::time::sleep(delay).await,
                         Wait::GiveUp(asked) => {
+                            // It will not take requests before then: nobody should try.
+                            self.health.cool_for(provider_name, asked);
                             return Ok(Tried::Failed(format!(
                                 "{}; it asks to wait {} s, longer than [model_calls] max_delay_ms",
                                 describe(&failure, attempt),
@@ -725,12 +736,20 @@ fn describe(failure: &Failure, attempts: u32) -> String {
     format!("{failure}{tries}{hint}")
 }
 
-/// Removes the provider's key from anything a provider echoed back.
-fn redact(mut failure: Failure, provider: &Provider) -> Failure {
+/// Removes the provider's key from anything a provider echoed back, including the
+/// start of a key that the message clip (`…`) cut short.
+pub(crate) fn redact(mut failure: Failure, provider: &Provider) -> Failure {
     if let Some(key) = provider.key() {
         let secret = key.expose();
         if secret.len() >= 4 && failure.message.contains(secret) {
             failure.message = failure.message.replace(secret, "[redacted]");
+        }
+        if let Some(head) = failure.message.strip_suffix('…')
+            && let Some(cut) = (4..secret.len())
+                .rev()
+                .find(|&n| secret.is_char_boundary(n) && head.ends_with(&secret[..n]))
+        {
+            failure.message = format!("{}[redacted]…", &head[..head.len() - cut]);
         }
     }
     failure

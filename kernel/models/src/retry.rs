@@ -5,8 +5,8 @@
 //! retries immediately). When the provider says how long to wait (`Retry-After` in
 //! seconds or as an HTTP date, or OpenAI's `retry-after-ms`), that wait is used
 //! instead — unless it is longer than `max`, in which case the model is given up
-//! for this call (the caller moves on along the fallback chain and the provider
-//! cools down).
+//! for this call: the caller moves on along the fallback chain and cools the
+//! provider down for the time it asked.
 
 use std::time::{Duration, SystemTime};
 

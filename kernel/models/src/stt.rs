@@ -137,6 +137,7 @@ impl Models {
                     });
                 }
                 Err(failure) => {
+                    let failure = crate::models::redact(failure, provider);
                     self.record(
                         &call,
                         &spec,

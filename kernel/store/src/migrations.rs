@@ -122,6 +122,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             estimated_nusd INTEGER NOT NULL
         );
         CREATE INDEX model_ledger_at ON model_ledger (at_ms);
+        CREATE INDEX model_ledger_day ON model_ledger (day);
         CREATE INDEX model_ledger_session ON model_ledger (session, at_ms);
     ",
     },

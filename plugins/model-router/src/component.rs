@@ -8,7 +8,7 @@ use ralex_sdk::model_router::ralex::plugin::kv;
 use ralex_sdk::model_router::ralex::plugin::types::{Error, ErrorCode, IntentKind, Risk};
 
 use crate::complexity::{self, Kind, Latency};
-use crate::learn::{self, Counts, History};
+use crate::learn::{self, History};
 use crate::route::{self, Model, Request};
 
 struct ModelRouter;
@@ -54,23 +54,21 @@ impl Guest for ModelRouter {
 
     fn record_outcome(outcome: Outcome) -> Result<(), Error> {
         let kind = kind(outcome.kind);
-        let Some(key) = learn::key(kind, &outcome.model) else {
+        if !learn::learnable(&outcome.model) {
             return Err(Error {
                 code: ErrorCode::InvalidInput,
                 message: format!(
-                    "outcome.model must be a catalogue name of 1 to {} bytes, got {} bytes",
-                    learn::MAX_KEY_BYTES - learn::KEY_PREFIX.len() - kind.as_str().len() - 1,
-                    outcome.model.len()
+                    "outcome.model must be a catalogue name without tabs or line breaks, got {:?}",
+                    outcome.model
                 ),
             });
-        };
+        }
+        let key = learn::key(kind);
         let stored = kv::get(&key)?;
-        if let Some(bytes) = &stored
-            && Counts::decode(bytes).is_none()
-        {
+        let (mut table, corrupt) = learn::decode_table(stored.as_deref());
+        if corrupt > 0 {
             ralex_sdk::log::warn(&format!(
-                "kv `{key}` held a corrupt value ({} bytes); starting its counts afresh",
-                bytes.len()
+                "kv `{key}` held {corrupt} corrupt line(s); they are dropped"
             ));
         }
         let success = match outcome.outcome {
@@ -81,30 +79,34 @@ impl Guest for ModelRouter {
             OutcomeKind::Failed => learn::Outcome::Failed,
         }
         .is_success();
-        let counts = Counts::load(stored.as_deref()).record(success);
-        kv::set(&key, &counts.encode())
+        let counts = table
+            .get(&outcome.model)
+            .copied()
+            .unwrap_or_default()
+            .record(success);
+        table.insert(outcome.model, counts);
+        kv::set(&key, &learn::encode_table(&table))
     }
 }
 
-/// The learned counts of every catalogue model for `kind`. A failed kv read is logged
-/// and counts as no data: routing must not fail because learning is unavailable.
+/// The learned counts for `kind` (one kv read). A failed read is logged and counts
+/// as no data: routing must not fail because learning is unavailable.
 fn history(kind: Kind, catalogue: &[ModelInfo]) -> History {
-    let mut history = History::new();
-    for m in catalogue {
-        let Some(key) = learn::key(kind, &m.name) else {
-            continue;
-        };
-        match kv::get(&key) {
-            Ok(stored) => {
-                history.insert(m.name.clone(), Counts::load(stored.as_deref()));
-            }
-            Err(e) => ralex_sdk::log::warn(&format!(
-                "cannot read kv `{key}`, routing without its counts: {}",
+    let key = learn::key(kind);
+    match kv::get(&key) {
+        Ok(stored) => {
+            let (mut table, _) = learn::decode_table(stored.as_deref());
+            table.retain(|name, _| catalogue.iter().any(|m| &m.name == name));
+            table
+        }
+        Err(e) => {
+            ralex_sdk::log::warn(&format!(
+                "cannot read kv `{key}`, routing without learned counts: {}",
                 e.message
-            )),
+            ));
+            History::new()
         }
     }
-    history
 }
 
 fn model(m: ModelInfo) -> Model {

@@ -1,24 +1,26 @@
 //! What the router learns from outcomes: per model × intent-kind success counts.
 //!
-//! Owns the kv key scheme, the stored value format and its tolerant decoding, the
-//! update with decay, and the smoothed success rate that demotes a model. Pure Rust:
-//! the component does the actual kv reads and writes.
+//! Owns the kv key scheme, the stored format and its tolerant decoding, the update
+//! with decay, and the smoothed success rate that demotes a model. Pure Rust: the
+//! component does the actual kv reads and writes.
 //!
-//! **Key scheme**: `rate/v1/<kind>/<model>`, e.g. `rate/v1/edit/gpt-4.1-mini`, where
-//! `<kind>` is the WIT name of the intent kind and `<model>` the catalogue name as is
-//! (it may contain `/`; the kind never does, so the key stays unambiguous). A key longer
-//! than the kv limit of 256 bytes is not stored.
+//! **Key scheme**: one key per intent kind, `rate/v2/<kind>` (e.g. `rate/v2/edit`),
+//! holding the counts of every model for that kind — so routing reads exactly one key
+//! (each kv access is a policy decision and an audit entry in the kernel).
 //!
-//! **Value**: ASCII `<successes>/<observations>`, e.g. `3/5`. Anything else (not UTF-8,
-//! not two unsigned decimal numbers, successes above observations) is corrupt: it reads
-//! as "no data" and is overwritten by the next recorded outcome, never an error.
+//! **Value**: UTF-8 lines `<model>\t<successes>/<observations>`, e.g.
+//! `gpt-4.1-mini\t3/5`, sorted by model. A line that does not parse (no tab, bad
+//! numbers, successes above observations) is dropped and counts as "no data" for its
+//! model; the table is rewritten whole by the next recorded outcome. A value that is
+//! not UTF-8 reads as an empty table. Model names containing a tab or a line break are
+//! not learned about.
 
 use std::collections::BTreeMap;
 
 use crate::complexity::Kind;
 
 /// Prefix of every key this module writes; bump the version to change the format.
-pub const KEY_PREFIX: &str = "rate/v1/";
+pub const KEY_PREFIX: &str = "rate/v2/";
 /// Longest kv key the host accepts, in bytes.
 pub const MAX_KEY_BYTES: usize = 256;
 /// Observations needed before a rate can demote a model.
@@ -54,14 +56,50 @@ impl Outcome {
     }
 }
 
-/// The kv key of a model's counts for a kind, or none when it would exceed
-/// [`MAX_KEY_BYTES`] or the model name is empty.
-pub fn key(kind: Kind, model: &str) -> Option<String> {
-    if model.is_empty() {
-        return None;
+/// The kv key of the counts table of a kind.
+pub fn key(kind: Kind) -> String {
+    format!("{KEY_PREFIX}{}", kind.as_str())
+}
+
+/// Whether a model name can be stored in a table.
+pub fn learnable(model: &str) -> bool {
+    !model.is_empty() && !model.contains(['\t', '\n', '\r'])
+}
+
+/// Reads a stored table; returns it and the number of lines dropped as corrupt.
+pub fn decode_table(stored: Option<&[u8]>) -> (History, usize) {
+    let mut history = History::new();
+    let Some(bytes) = stored else {
+        return (history, 0);
+    };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return (history, 1);
+    };
+    let mut corrupt = 0;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        match line.split_once('\t') {
+            Some((model, value)) if learnable(model) => match Counts::decode(value.as_bytes()) {
+                Some(counts) => {
+                    history.insert(model.to_string(), counts);
+                }
+                None => corrupt += 1,
+            },
+            _ => corrupt += 1,
+        }
     }
-    let key = format!("{KEY_PREFIX}{}/{model}", kind.as_str());
-    (key.len() <= MAX_KEY_BYTES).then_some(key)
+    (history, corrupt)
+}
+
+/// The stored form of a table.
+pub fn encode_table(history: &History) -> Vec<u8> {
+    let mut out = String::new();
+    for (model, counts) in history.iter().filter(|(m, _)| learnable(m)) {
+        out.push_str(model);
+        out.push('\t');
+        out.push_str(&String::from_utf8_lossy(&counts.encode()));
+        out.push('\n');
+    }
+    out.into_bytes()
 }
 
 /// Successes out of observations; always `successes <= observations`.
@@ -156,20 +194,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_name_kind_and_model() {
-        assert_eq!(
-            key(Kind::Edit, "gpt-4.1-mini").as_deref(),
-            Some("rate/v1/edit/gpt-4.1-mini")
-        );
-        assert_eq!(
-            key(Kind::Explain, "openrouter/qwen").as_deref(),
-            Some("rate/v1/explain/openrouter/qwen")
-        );
-        assert_ne!(key(Kind::Edit, "m"), key(Kind::Fix, "m"));
-        assert_eq!(key(Kind::Edit, ""), None);
-        assert_eq!(key(Kind::Edit, &"x".repeat(300)), None);
-        let longest = "x".repeat(MAX_KEY_BYTES - "rate/v1/edit/".len());
-        assert!(key(Kind::Edit, &longest).is_some());
+    fn one_key_per_kind_and_tables_round_trip() {
+        assert_eq!(key(Kind::Edit), "rate/v2/edit");
+        assert_ne!(key(Kind::Edit), key(Kind::Fix));
+        let mut table = History::new();
+        table.insert("gpt-4.1-mini".into(), Counts::new(3, 5).expect("valid"));
+        table.insert("openrouter/qwen".into(), Counts::new(0, 1).expect("valid"));
+        table.insert("bad\tname".into(), Counts::new(1, 1).expect("valid"));
+        let bytes = encode_table(&table);
+        assert_eq!(bytes, b"gpt-4.1-mini\t3/5\nopenrouter/qwen\t0/1\n".to_vec());
+        let (back, corrupt) = decode_table(Some(&bytes));
+        assert_eq!(corrupt, 0);
+        assert_eq!(back.len(), 2);
+        assert_eq!(back["gpt-4.1-mini"], Counts::new(3, 5).expect("valid"));
+        assert!(!learnable("") && !learnable("a\nb") && learnable("a/b"));
+    }
+
+    #[test]
+    fn corrupt_table_lines_are_dropped() {
+        let (table, corrupt) = decode_table(Some(b"good\t1/2\nno-tab 1/2\nbad\t7/3\n\n"));
+        assert_eq!(corrupt, 2);
+        assert_eq!(table.len(), 1);
+        assert_eq!(decode_table(Some(b"\xff\xfe")).1, 1);
+        assert!(decode_table(None).0.is_empty());
     }
 
     #[test]

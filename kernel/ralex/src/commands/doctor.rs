@@ -143,6 +143,7 @@ pub fn run(
                     ),
                 )
             });
+            checks.extend(model_checks(config, &registry));
             checks.push(check(
                 "plugin load time",
                 Status::Ok,
@@ -168,6 +169,120 @@ pub fn run(
         }
     }
     Ok(if failed { exit::FAILURE } else { exit::OK })
+}
+
+/// Usable models, provider keys, the router, speech-to-text and budgets.
+fn model_checks(config: &Config, registry: &Registry) -> Vec<Check> {
+    let opened = match crate::models::open(config, registry) {
+        Ok(opened) => opened,
+        Err(e) => return vec![check("models", Status::Fail, format!("{e:#}"))],
+    };
+    let models = &opened.models;
+    let catalogue = models.catalogue();
+    let mut checks = Vec::new();
+    let usable: Vec<String> = catalogue.available().map(|m| m.name.clone()).collect();
+    checks.push(if usable.is_empty() {
+        check(
+            "models",
+            Status::Warn,
+            "none usable: commands that need a model will fail; set a provider key (OPENAI_API_KEY, ANTHROPIC_API_KEY, …), declare [[providers]] in ralex.toml, or set RALEX_OPENAI_BASE_URL and RALEX_MODEL (docs/MODELS.md)",
+        )
+    } else {
+        check(
+            "models",
+            Status::Ok,
+            format!("{} usable: {}", usable.len(), usable.join(", ")),
+        )
+    });
+    for provider in catalogue
+        .providers()
+        .filter(|p| catalogue.enabled(&p.config.name))
+    {
+        let name = &provider.config.name;
+        let loaded = models.provider(name).is_some_and(|p| p.has_key());
+        let needs_key = !matches!(provider.key, ralex_models::key::KeySource::None);
+        checks.push(match (needs_key, loaded) {
+            (true, false) => check(
+                format!("provider {name}"),
+                Status::Warn,
+                format!(
+                    "{} is empty or unset: requests will be refused by the provider",
+                    provider.key.describe()
+                ),
+            ),
+            _ => check(
+                format!("provider {name}"),
+                Status::Ok,
+                format!(
+                    "{} ({}{})",
+                    provider.config.base_url,
+                    if provider.local {
+                        "local, free"
+                    } else {
+                        "hosted"
+                    },
+                    if needs_key { ", key loaded" } else { "" }
+                ),
+            ),
+        });
+    }
+    checks.push(match (&opened.router, &opened.router_problem) {
+        (Some(_), _) => check(
+            "model router",
+            Status::Ok,
+            format!("`{}` ready", config.pipeline.model_router),
+        ),
+        (None, problem) => check(
+            "model router",
+            Status::Warn,
+            format!(
+                "{}; calls use [model_calls] default_model{}",
+                problem.clone().unwrap_or_default(),
+                config
+                    .model_calls
+                    .default_model
+                    .as_deref()
+                    .map(|m| format!(" ({m})"))
+                    .unwrap_or_else(|| " (not set)".into())
+            ),
+        ),
+    });
+    checks.push(match models.stt() {
+        Some((provider, model)) => check(
+            "speech to text",
+            Status::Ok,
+            format!("{model} on {}", provider.name()),
+        ),
+        None => check(
+            "speech to text",
+            Status::Warn,
+            "no provider has stt_model: audio commands need the browser's speech recognition",
+        ),
+    });
+    let b = models.budgets().config();
+    let limits: Vec<String> = [
+        b.day_usd.map(|v| format!("${v}/day")),
+        b.month_usd.map(|v| format!("${v}/month")),
+        b.session_usd.map(|v| format!("${v}/session")),
+        b.day_tokens.map(|v| format!("{v} tokens/day")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    checks.push(check(
+        "budgets",
+        Status::Ok,
+        if limits.is_empty() {
+            "none set ([budgets] in ralex.toml)".to_string()
+        } else {
+            format!(
+                "{} ({})",
+                limits.join(", "),
+                if b.soft { "soft: warn only" } else { "hard" }
+            )
+        },
+    ));
+    checks
 }
 
 /// The effective policy loads and validates.

@@ -4,6 +4,7 @@
 
 mod audit;
 mod cli;
+mod models;
 mod plugins;
 mod policy;
 mod run;

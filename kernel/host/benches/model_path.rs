@@ -15,6 +15,8 @@
 //!   the ledger with its audit entry — on a file-backed SQLite store with
 //!   `synchronous = FULL`, as in production. Added latency = kernel − raw_http
 //!   (target: ≤ 1 ms median).
+//! * `model_call/route_only` and `model_call/spent_only` — two parts of the above:
+//!   the router plugin's decision, and reading the spending budgets are checked against.
 //! * `stream_200_chunks/raw_http` and `/kernel` — the same with a streamed answer of
 //!   200 chunks; per-chunk cost = ((kernel − raw) − (call kernel − call raw)) / 200
 //!   (target: ≤ 0.2 ms per chunk).
@@ -61,8 +63,10 @@ impl Observer for Gate {
         let decision = self
             .policy
             .decide(&self.principal, Action::ModelCall, &resource, false);
+        // As the host's gate: an allowed decision is committed with relaxed
+        // durability; the attempt's ledger row makes it durable.
         self.store
-            .audit_append(&AuditRecord {
+            .audit_append_relaxed(&AuditRecord {
                 actor: "plugin:agent",
                 action: Action::ModelCall.as_str(),
                 resource: &resource.describe(),
@@ -109,7 +113,7 @@ fn model_path(c: &mut Criterion) {
     let store = Arc::new(Store::open(&dir.path().join("ralex.db")).unwrap());
     let host = Arc::new(
         Host::new(
-            HostConfig::new(&dir.path().join("cache")),
+            HostConfig::new(dir.path().join("cache")),
             Arc::clone(&store),
         )
         .unwrap(),

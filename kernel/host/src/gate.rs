@@ -3,7 +3,10 @@
 //! Owns: the order of the security checks for one call and what the plugin is
 //! told. First the manifest (did the plugin ask for this?), then the policy (was it
 //! granted?), and in every case one audit entry — allowed or denied — committed
-//! before the call goes on. A denial tells the plugin which rule denied and why.
+//! before the call goes on: fsynced before it for changes, effects and denials;
+//! for allowed reads fsynced by the next durable commit (a read changes nothing,
+//! and the entry is already safe from a crash of the kernel process — only a power
+//! loss in between could lose it). A denial tells the plugin which rule denied and why.
 //!
 //! Must never: let a call proceed when its audit entry could not be written (fail
 //! closed), or put raw arguments into the audit trail (only their digest).
@@ -30,10 +33,21 @@ pub(crate) fn args_digest(args: &[&[u8]]) -> String {
     hex::encode(hasher.finalize())
 }
 
+/// When an audit entry must be on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Durability {
+    /// fsynced before the call goes on (changes, denials, effects outside).
+    Synchronous,
+    /// Committed now, fsynced by the next synchronous commit (allowed reads).
+    Relaxed,
+}
+
 impl CallState {
     /// Record one decision in the audit trail. A failure to record refuses the call.
-    fn audit(
+    #[allow(clippy::too_many_arguments)]
+    fn audit_with(
         &self,
+        durability: Durability,
         action: Action,
         resource: &str,
         decision: &str,
@@ -42,17 +56,20 @@ impl CallState {
         detail: &str,
     ) -> Result<(), WitError> {
         let digest = args_digest(args);
-        self.kernel_store
-            .audit_append(&AuditRecord {
-                actor: &self.plugin.actor,
-                action: action.as_str(),
-                resource,
-                decision,
-                rule,
-                args_digest: &digest,
-                detail,
-            })
-            .map(|_| ())
+        let record = AuditRecord {
+            actor: &self.plugin.actor,
+            action: action.as_str(),
+            resource,
+            decision,
+            rule,
+            args_digest: &digest,
+            detail,
+        };
+        match durability {
+            Durability::Synchronous => self.kernel_store.audit_append(&record),
+            Durability::Relaxed => self.kernel_store.audit_append_relaxed(&record),
+        }
+        .map(|_| ())
             .map_err(|e| {
                 tracing::error!(plugin = %self.plugin.name, error = %e, "audit write failed; call refused");
                 error(
@@ -85,9 +102,51 @@ impl CallState {
         error(ErrorCode::Denied, message)
     }
 
+    fn audit(
+        &self,
+        action: Action,
+        resource: &str,
+        decision: &str,
+        rule: &str,
+        args: &[&[u8]],
+        detail: &str,
+    ) -> Result<(), WitError> {
+        self.audit_with(
+            Durability::Synchronous,
+            action,
+            resource,
+            decision,
+            rule,
+            args,
+            detail,
+        )
+    }
+
     /// Decide `action` on `resource` by policy and audit it; `Ok` means go ahead.
+    /// The entry is on disk before this returns.
     pub(crate) fn authorize(
         &self,
+        action: Action,
+        resource: &Resource,
+        args: &[&[u8]],
+    ) -> Result<(), WitError> {
+        self.authorize_with(Durability::Synchronous, action, resource, args)
+    }
+
+    /// [`CallState::authorize`] for reads: an allowed read's entry is committed but
+    /// fsynced with the next durable write (a denial is always synchronous).
+    pub(crate) fn authorize_read(
+        &self,
+        action: Action,
+        resource: &Resource,
+        args: &[&[u8]],
+    ) -> Result<(), WitError> {
+        self.authorize_with(Durability::Relaxed, action, resource, args)
+    }
+
+    fn authorize_with(
+        &self,
+        durability: Durability,
         action: Action,
         resource: &Resource,
         args: &[&[u8]],
@@ -107,7 +166,13 @@ impl CallState {
                 &described,
             )
         };
-        self.audit(
+        let durability = if decision.allowed() {
+            durability
+        } else {
+            Durability::Synchronous
+        };
+        self.audit_with(
+            durability,
             action,
             &described,
             decision.verdict.as_str(),

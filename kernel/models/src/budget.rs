@@ -173,7 +173,14 @@ impl Budgets {
                 ));
             }
         };
-        let dollars = |n: i64| format!("${:.4}", usd(n));
+        let dollars = |n: i64| {
+            let d = usd(n);
+            if d != 0.0 && d.abs() < 0.01 {
+                format!("${d:.6}")
+            } else {
+                format!("${d:.4}")
+            }
+        };
         check(
             "daily",
             limit_nusd(self.config.day_usd),

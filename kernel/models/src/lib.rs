@@ -37,5 +37,5 @@ pub use config::{
 };
 pub use error::{ConfigError, Failure, FailureKind, ModelError};
 pub use models::{AllowAll, Answer, Call, Models, Observer};
-pub use router::{Candidate, Latency, RouteChoice, RouteInput, Router};
+pub use router::{Candidate, Latency, RouteChoice, RouteError, RouteInput, Router};
 pub use types::{ChatRequest, Completion, FinishReason, Message, Role, ToolCall, ToolSpec};

@@ -276,7 +276,13 @@ impl Models {
         let router = self.router.as_ref().ok_or_else(|| {
             ModelError::Unavailable("no model-router plugin is configured".into())
         })?;
-        router.route(input).await.map_err(ModelError::Unavailable)
+        router.route(input).await.map_err(|e| {
+            if e.over_budget {
+                ModelError::Budget(e.message)
+            } else {
+                ModelError::Unavailable(e.message)
+            }
+        })
     }
 
     /// The route input for a call that names no model.
@@ -352,6 +358,7 @@ impl Models {
         match (self.default_model(), router_error) {
             (Some(model), _) => Ok((vec![model], None)),
             // The router answered with a refusal (e.g. every model over budget): say so.
+            (None, Some(e)) if e.over_budget => Err(ModelError::Budget(e.message)),
             (None, Some(e)) => Err(ModelError::Unavailable(format!(
                 "no model was chosen: the router could not choose ({e}) and [model_calls] default_model is not set in ralex.toml"
             ))),

@@ -77,11 +77,42 @@ impl RouteChoice {
     }
 }
 
+/// Why the router could not choose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteError {
+    /// What went wrong, for people.
+    pub message: String,
+    /// The router refused because every capable model is over a budget.
+    pub over_budget: bool,
+}
+
+impl From<String> for RouteError {
+    fn from(message: String) -> RouteError {
+        RouteError {
+            message,
+            over_budget: false,
+        }
+    }
+}
+
+impl From<&str> for RouteError {
+    fn from(message: &str) -> RouteError {
+        RouteError::from(message.to_string())
+    }
+}
+
+impl std::fmt::Display for RouteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// Boxed future of a routing decision.
-pub type RouteFuture<'a> = Pin<Box<dyn Future<Output = Result<RouteChoice, String>> + Send + 'a>>;
+pub type RouteFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<RouteChoice, RouteError>> + Send + 'a>>;
 
 /// Chooses models (implemented by the kernel over the router plugin).
 pub trait Router: Send + Sync {
-    /// Choose a model for `input`; an error is a message for the user.
+    /// Choose a model for `input`.
     fn route(&self, input: RouteInput) -> RouteFuture<'_>;
 }

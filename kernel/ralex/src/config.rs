@@ -195,7 +195,11 @@ impl Config {
             .map_err(|e| anyhow!("{}: {e:#}", path.display()))?;
         // And the model catalogue (keys are read later, when models are used).
         ralex_models::Catalogue::build(&config.models_config(), &|name| std::env::var(name).ok())
-            .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+            .map_err(|e| {
+            let message = e.to_string();
+            let message = message.strip_prefix("ralex.toml: ").unwrap_or(&message);
+            anyhow!("{}: {message}", path.display())
+        })?;
         Ok(config)
     }
 

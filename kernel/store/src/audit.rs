@@ -187,6 +187,33 @@ pub(crate) fn append_in(
 }
 
 impl Store {
+    /// Append an entry whose durability may wait for the next synchronous commit:
+    /// committed (visible, and safe from a crash of this process) before it
+    /// returns, but fsynced only by the next [`Store::audit_append`] or ledger entry
+    /// — lost only on power loss before then. For decisions that allow a read: the
+    /// read changes nothing, and the call's next change record makes it durable.
+    pub fn audit_append_relaxed(&self, record: &AuditRecord<'_>) -> Result<AuditEntry, StoreError> {
+        let mut conn = self.lock();
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(StoreError::sqlite("relaxing synchronous mode"))?;
+        let result = (|| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(StoreError::sqlite("starting an audit append"))?;
+            let entry = append_in(&tx, record)?;
+            tx.commit()
+                .map_err(StoreError::sqlite("committing an audit entry"))?;
+            Ok(entry)
+        })();
+        // Back to FULL whatever happened: every other commit must be durable.
+        let restored = conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(StoreError::sqlite("restoring synchronous mode"));
+        let entry = result?;
+        restored?;
+        Ok(entry)
+    }
+
     /// Append an entry; returns it once it is committed to disk.
     pub fn audit_append(&self, record: &AuditRecord<'_>) -> Result<AuditEntry, StoreError> {
         let mut conn = self.lock();
@@ -484,6 +511,31 @@ mod tests {
         let store = Store::open(&path).unwrap();
         let e = store.audit_append(&record("plugin:a", "two")).unwrap();
         assert_eq!(e.seq, 2);
+        assert!(store.audit_verify().unwrap().intact());
+    }
+
+    #[test]
+    fn relaxed_entries_join_the_chain_and_leave_commits_synchronous() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ralex.db");
+        {
+            let store = Store::open(&path).unwrap();
+            store.audit_append(&record("plugin:a", "one")).unwrap();
+            let e = store
+                .audit_append_relaxed(&record("plugin:a", "two"))
+                .unwrap();
+            assert_eq!(e.seq, 2);
+            let mode: i64 = store
+                .lock()
+                .pragma_query_value(None, "synchronous", |row| row.get(0))
+                .unwrap();
+            assert_eq!(mode, 2, "synchronous is FULL again after a relaxed append");
+            store.audit_append(&record("plugin:a", "three")).unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let entries = store.audit_entries(&AuditFilter::default()).unwrap();
+        let resources: Vec<&str> = entries.iter().map(|e| e.resource.as_str()).collect();
+        assert_eq!(resources, ["one", "two", "three"]);
         assert!(store.audit_verify().unwrap().intact());
     }
 }

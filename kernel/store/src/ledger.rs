@@ -11,7 +11,7 @@
 //! Must never: record a cost the kernel did not compute itself (callers pass the
 //! cost from the catalogue's prices and the provider's token counts).
 
-use rusqlite::{TransactionBehavior, params};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use crate::Store;
 use crate::audit::{AuditRecord, append_in};
@@ -179,39 +179,37 @@ impl Store {
         session: Option<&str>,
     ) -> Result<LedgerSpent, StoreError> {
         let conn = self.lock();
-        let query = |sql: &str, p: &[&dyn rusqlite::ToSql]| {
-            conn.query_row(sql, p, |row| totals_of(row, 0))
-                .map_err(StoreError::sqlite("summing the cost ledger"))
+        let mut statement = conn
+            .prepare_cached(
+                "SELECT requests, input_tokens, output_tokens, cost_nusd, paid_tokens
+                   FROM model_spend WHERE period = ?1",
+            )
+            .map_err(StoreError::sqlite("preparing a budget query"))?;
+        let mut read = |period: String| -> Result<(LedgerTotals, u64), StoreError> {
+            statement
+                .query_row([period], |row| {
+                    Ok((totals_of(row, 0)?, row.get::<_, i64>(4)?.max(0) as u64))
+                })
+                .optional()
+                .map(Option::unwrap_or_default)
+                .map_err(StoreError::sqlite("reading the running totals"))
         };
-        let day = query(
-            &format!("SELECT {SUMS} FROM model_ledger WHERE day = date(?1 / 1000, 'unixepoch')"),
-            &[&now_ms],
-        )?;
-        let month = query(
-            &format!(
-                "SELECT {SUMS} FROM model_ledger WHERE day >= date(?1 / 1000, 'unixepoch', 'start of month')
-                   AND day <= date(?1 / 1000, 'unixepoch')"
-            ),
-            &[&now_ms],
-        )?;
+        let day_name: String = conn
+            .query_row("SELECT date(?1 / 1000, 'unixepoch')", [now_ms], |row| {
+                row.get(0)
+            })
+            .map_err(StoreError::sqlite("computing the UTC day"))?;
+        let (day, day_paid_tokens) = read(format!("day:{day_name}"))?;
+        let (month, _) = read(format!("month:{}", &day_name[..7.min(day_name.len())]))?;
         let session = match session {
-            Some(session) => query(
-                &format!("SELECT {SUMS} FROM model_ledger WHERE session = ?1"),
-                &[&session],
-            )?,
-            None => LedgerTotals::default(),
+            Some(session) if !session.is_empty() => read(format!("session:{session}"))?.0,
+            _ => LedgerTotals::default(),
         };
-        let paid = query(
-            &format!(
-                "SELECT {SUMS} FROM model_ledger WHERE day = date(?1 / 1000, 'unixepoch') AND estimated_nusd > 0"
-            ),
-            &[&now_ms],
-        )?;
         Ok(LedgerSpent {
             day,
             month,
             session,
-            day_paid_tokens: paid.input_tokens + paid.output_tokens,
+            day_paid_tokens,
         })
     }
 

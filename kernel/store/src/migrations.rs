@@ -106,6 +106,9 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         // One row per model attempt that reached a provider. Money is kept in
         // nano-dollars (1e-9 USD) as integers so totals are exact sums; a local
         // model's rows cost 0. `day` is the UTC date, for per-day reports and budgets.
+        // `model_spend` keeps running totals per UTC day, month and session (kept
+        // by the trigger in the same transaction), so a budget check is three
+        // point reads however long the ledger grows.
         sql: "
         CREATE TABLE model_ledger (
             id             INTEGER PRIMARY KEY,
@@ -123,6 +126,29 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         );
         CREATE INDEX model_ledger_at ON model_ledger (at_ms);
         CREATE INDEX model_ledger_day ON model_ledger (day);
+        CREATE TABLE model_spend (
+            period        TEXT    NOT NULL PRIMARY KEY,
+            requests      INTEGER NOT NULL,
+            input_tokens  INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            cost_nusd     INTEGER NOT NULL,
+            paid_tokens   INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TRIGGER model_spend_insert AFTER INSERT ON model_ledger BEGIN
+            INSERT INTO model_spend (period, requests, input_tokens, output_tokens, cost_nusd, paid_tokens)
+            SELECT p, 1, NEW.input_tokens, NEW.output_tokens, NEW.cost_nusd,
+                   CASE WHEN NEW.estimated_nusd > 0 THEN NEW.input_tokens + NEW.output_tokens ELSE 0 END
+              FROM (SELECT 'day:' || NEW.day AS p
+                    UNION ALL SELECT 'month:' || substr(NEW.day, 1, 7)
+                    UNION ALL SELECT 'session:' || NEW.session WHERE NEW.session <> '')
+             WHERE true
+            ON CONFLICT (period) DO UPDATE SET
+                requests = requests + 1,
+                input_tokens = input_tokens + excluded.input_tokens,
+                output_tokens = output_tokens + excluded.output_tokens,
+                cost_nusd = cost_nusd + excluded.cost_nusd,
+                paid_tokens = paid_tokens + excluded.paid_tokens;
+        END;
         CREATE INDEX model_ledger_session ON model_ledger (session, at_ms);
     ",
     },

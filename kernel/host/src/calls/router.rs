@@ -167,7 +167,17 @@ impl ralex_models::Router for PluginRouter {
                 .host
                 .route(&self.plugin, CallContext::default(), request)
                 .await
-                .map_err(|e| e.to_string())?
+                .map_err(|e| match e {
+                    CallError::Plugin {
+                        code: crate::ErrorCode::LimitExceeded,
+                        message,
+                        ..
+                    } => ralex_models::RouteError {
+                        message,
+                        over_budget: true,
+                    },
+                    other => ralex_models::RouteError::from(other.to_string()),
+                })?
                 .value;
             Ok(ralex_models::RouteChoice {
                 model: decision.model,

@@ -52,7 +52,11 @@ impl CallState {
                 "this call has no git repository: the project is not a git repository (run `git init`) or the call has no project",
             )
         })?;
-        self.authorize(action, &resource, args)?;
+        if matches!(action, Action::GitStatus | Action::GitDiff | Action::GitLog) {
+            self.authorize_read(action, &resource, args)?;
+        } else {
+            self.authorize(action, &resource, args)?;
+        }
         Ok(repo)
     }
 
@@ -104,7 +108,7 @@ impl Host for CallState {
         } else {
             for path in &paths {
                 let resource = Resource::Path(path.clone());
-                self.authorize(Action::WorkspaceRead, &resource, &[path.as_bytes()])?;
+                self.authorize_read(Action::WorkspaceRead, &resource, &[path.as_bytes()])?;
                 allowed.push(path.clone());
             }
         }

@@ -12,8 +12,8 @@ use crate::state::CallState;
 
 impl CallState {
     /// The manifest must ask for kv and the policy grant it. Each kv call is
-    /// audited with a digest of its key.
-    fn kv_allowed(&self, key: &str) -> Result<(), WitError> {
+    /// audited with a digest of its key (reads with relaxed durability).
+    fn kv_allowed(&self, key: &str, read: bool) -> Result<(), WitError> {
         let resource = Resource::Kv(self.plugin.name.clone());
         if !self.plugin.kv {
             return Err(self.refuse_by_manifest(
@@ -23,7 +23,11 @@ impl CallState {
                 "its manifest does not ask for it (add `kv = true` under [permissions])",
             ));
         }
-        self.authorize(Action::KvUse, &resource, &[key.as_bytes()])
+        if read {
+            self.authorize_read(Action::KvUse, &resource, &[key.as_bytes()])
+        } else {
+            self.authorize(Action::KvUse, &resource, &[key.as_bytes()])
+        }
     }
 }
 
@@ -42,28 +46,28 @@ fn store_error(e: StoreError) -> WitError {
 
 impl Host for CallState {
     async fn get(&mut self, key: String) -> Result<Option<Vec<u8>>, WitError> {
-        self.kv_allowed(&key)?;
+        self.kv_allowed(&key, true)?;
         self.kernel_store
             .kv_get(&self.plugin.name, &key)
             .map_err(store_error)
     }
 
     async fn set(&mut self, key: String, value: Vec<u8>) -> Result<(), WitError> {
-        self.kv_allowed(&key)?;
+        self.kv_allowed(&key, false)?;
         self.kernel_store
             .kv_set(&self.plugin.name, &key, &value, &KvQuota::default())
             .map_err(store_error)
     }
 
     async fn delete(&mut self, key: String) -> Result<bool, WitError> {
-        self.kv_allowed(&key)?;
+        self.kv_allowed(&key, false)?;
         self.kernel_store
             .kv_delete(&self.plugin.name, &key)
             .map_err(store_error)
     }
 
     async fn list_keys(&mut self, prefix: String, limit: u32) -> Result<Vec<String>, WitError> {
-        self.kv_allowed(&prefix)?;
+        self.kv_allowed(&prefix, true)?;
         self.kernel_store
             .kv_list(&self.plugin.name, &prefix, limit.min(10_000))
             .map_err(store_error)

@@ -84,8 +84,10 @@ impl Observer for Gate<'_> {
             local: model.local,
         };
         let args: [&[u8]; 2] = [model.name.as_bytes(), self.prompt];
+        // Relaxed: the attempt's ledger row, written synchronously right after the
+        // provider answers, makes this decision durable with it.
         self.state
-            .authorize(Action::ModelCall, &resource, &args)
+            .authorize_read(Action::ModelCall, &resource, &args)
             .map_err(|e| e.message)
     }
 

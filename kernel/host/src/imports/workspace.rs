@@ -57,7 +57,7 @@ impl CallState {
                 "no `workspace.read` glob of its manifest covers it",
             ));
         }
-        self.authorize(Action::WorkspaceRead, &resource, &[path.as_bytes()])?;
+        self.authorize_read(Action::WorkspaceRead, &resource, &[path.as_bytes()])?;
         Ok((ws, rel))
     }
 }
@@ -84,7 +84,7 @@ impl Host for CallState {
     async fn list_dir(&mut self, dir: String, recursive: bool) -> Result<Vec<Entry>, WitError> {
         let ws = self.readable_workspace(Action::WorkspaceList, &dir)?;
         let rel = ws.normalize(&dir).map_err(|e| self.workspace_error(e))?;
-        self.authorize(
+        self.authorize_read(
             Action::WorkspaceList,
             &Resource::Path(rel.clone()),
             &[dir.as_bytes(), &[u8::from(recursive)]],
@@ -114,7 +114,7 @@ impl Host for CallState {
         options: SearchOptions,
     ) -> Result<Vec<SearchMatch>, WitError> {
         let ws = self.readable_workspace(Action::WorkspaceSearch, "")?;
-        self.authorize(
+        self.authorize_read(
             Action::WorkspaceSearch,
             &Resource::Path(String::new()),
             &[

@@ -6,6 +6,7 @@ mod cache;
 mod capabilities;
 mod faults;
 mod loading;
+mod models;
 mod parser;
 mod security;
 mod support;

@@ -13,7 +13,12 @@ const ADVICE: &str =
     "Raise [budgets] in ralex.toml, wait for the next period, or use a local model";
 
 fn usd(nusd: i64) -> String {
-    format!("${:.4}", nusd as f64 / 1e9)
+    let d = nusd as f64 / 1e9;
+    if d != 0.0 && d.abs() < 0.01 {
+        format!("${d:.6}")
+    } else {
+        format!("${d:.4}")
+    }
 }
 
 /// What a call of `ask("Hi")` to gpt-a reserves: its prompt and 256 output tokens.
@@ -42,7 +47,7 @@ async fn a_hard_budget_refuses_before_sending() {
     assert_eq!(
         err,
         ModelError::Budget(format!(
-            "over budget — daily budget: $0.0000 spent of $0.0001, this request needs about {}. {ADVICE}",
+            "over budget — daily budget: $0.0000 spent of $0.000100, this request needs about {}. {ADVICE}",
             usd(estimate)
         ))
     );
@@ -152,7 +157,7 @@ async fn a_soft_budget_warns_and_sends() {
         .await
         .expect("soft");
     let warning = format!(
-        "over the soft budget — daily budget: $0.0000 spent of $0.0001, this request needs about {}. {ADVICE}",
+        "over the soft budget — daily budget: $0.0000 spent of $0.000100, this request needs about {}. {ADVICE}",
         usd(gpt_estimate(&h))
     );
     assert_eq!(answer.notes, vec![warning.clone()]);
@@ -176,7 +181,7 @@ async fn nearly_spent_budgets_warn() {
     assert_eq!(
         answer.notes,
         vec![format!(
-            "daily budget nearly used: {} of $0.0025 after this request",
+            "daily budget nearly used: {} of $0.002500 after this request",
             usd(estimate)
         )]
     );
@@ -228,7 +233,7 @@ async fn a_session_budget_counts_only_its_session() {
     assert_eq!(
         err,
         ModelError::Budget(format!(
-            "over budget — session budget: {} spent of $0.0040, this request needs about {}. {ADVICE}",
+            "over budget — session budget: {} spent of $0.004000, this request needs about {}. {ADVICE}",
             usd(spent),
             usd(gpt_estimate(&h))
         ))
@@ -282,7 +287,7 @@ async fn two_calls_in_flight_cannot_both_take_the_last_of_the_budget() {
     assert_eq!(
         refusal,
         ModelError::Budget(format!(
-            "over budget — daily budget: {} spent of $0.0030, this request needs about {}. {ADVICE}",
+            "over budget — daily budget: {} spent of $0.003000, this request needs about {}. {ADVICE}",
             usd(estimate),
             usd(estimate)
         ))

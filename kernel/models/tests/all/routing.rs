@@ -16,7 +16,7 @@ struct Scripted {
 impl Router for Scripted {
     fn route(&self, input: RouteInput) -> RouteFuture<'_> {
         self.seen.lock().expect("lock").push(input);
-        let answer = self.answer.clone();
+        let answer = self.answer.clone().map_err(Into::into);
         Box::pin(async move { answer })
     }
 }

@@ -148,7 +148,11 @@ fn run(params: &Value) -> Value {
         ),
         "model" => done(
             model::chat(&model::ChatRequest {
-                model: Some(s(params, "model").to_string()),
+                // No `model` param: name none, so the kernel's route or router chooses.
+                model: params
+                    .get("model")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
                 messages: vec![model::Message {
                     role: model::Role::User,
                     content: "hello".to_string(),
@@ -159,7 +163,16 @@ fn run(params: &Value) -> Value {
                 max_tokens: Some(16),
                 temperature: None,
             })
-            .map(|r| json!({ "model": r.model, "content": r.message.content })),
+            .map(|r| {
+                json!({
+                    "model": r.model,
+                    "content": r.message.content,
+                    "input_tokens": r.usage.input_tokens,
+                    "output_tokens": r.usage.output_tokens,
+                    // Everything the guest received, for "no key reaches the guest".
+                    "received": format!("{r:?}"),
+                })
+            }),
         ),
         other => json!({ "error": { "code": "Test", "message": format!("unknown op `{other}`") } }),
     }

@@ -351,7 +351,9 @@ async fn truncated_non_streaming_is_cut_json() {
     let resp = post_json(&chat_url(&server), request(false)).await;
     assert_eq!(resp.status(), 200);
     let text = resp.text().await.unwrap();
-    assert!(text.starts_with("{\"choices\""), "{text}");
+    // Key order depends on serde_json's `preserve_order` (feature unification in
+    // the workspace turns it on): check the shape, not the first key.
+    assert!(text.starts_with("{\""), "{text}");
     assert!(serde_json::from_str::<Value>(&text).is_err());
 }
 

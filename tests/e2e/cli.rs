@@ -3,17 +3,18 @@
 use crate::support::*;
 
 #[test]
-fn without_dry_run_execution_is_refused_clearly() {
+fn a_command_that_needs_the_coding_agent_is_refused_clearly() {
     let env = Env::new();
     let project = sample_project();
     let r = env.run(&[
         "run",
-        "run the tests",
+        "add a docstring to parse config dot py",
         "--project",
         project.to_str().unwrap(),
     ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("add `--dry-run`"), "{}", r.stderr);
+    assert!(r.stderr.contains("needs the coding agent"), "{}", r.stderr);
+    assert!(r.stderr.contains("Add `--dry-run`"), "{}", r.stderr);
     assert_eq!(r.stderr.lines().count(), 1, "one clear line: {}", r.stderr);
 }
 
@@ -30,7 +31,7 @@ fn a_destructive_command_needs_confirmation_and_exits_3() {
         r.stderr
     );
     assert!(r.stderr.contains("rerun with `--yes`"), "{}", r.stderr);
-    // Confirmed, it passes the policy (and then meets the missing orchestrator).
+    // Confirmed, it passes the policy (and then meets the missing coding agent).
     let r = env.run(&[
         "run",
         "delete the file config dot py",

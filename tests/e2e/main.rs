@@ -4,6 +4,7 @@
 
 mod audit;
 mod cli;
+mod execute;
 mod models;
 mod plugins;
 mod policy;

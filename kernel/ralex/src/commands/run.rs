@@ -1,10 +1,12 @@
 //! `ralex run "<command>"`: one command through the pipeline, without a server.
 //!
-//! This version parses the command with the command-parser plugin, resolves its
-//! targets against the project, decides `command:run` by policy (destructive
-//! intents need confirmation) and writes the command to the audit trail. Executing
-//! intents arrives with the orchestrator, so without `--dry-run` an allowed command
-//! is refused with a clear message, never faked; a denied one exits 3.
+//! It parses the command with the command-parser plugin, resolves its targets
+//! against the project, decides `command:run` by policy (destructive intents need
+//! confirmation) and writes the command to the audit trail. Without `--dry-run`, an
+//! allowed intent that needs no model (read, search, test, git status/diff/log/
+//! commit) runs directly on the capabilities (`ralex-orchestrator`); one that needs
+//! the coding agent is refused with a clear message, never faked; a denied one
+//! exits 3.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,6 +19,8 @@ use ralex_policy::{Action, Decision, Principal, Resource, Scope, Verdict};
 use ralex_store::AuditRecord;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+use ralex_orchestrator::{Direct, Gate, Status};
 
 use crate::cli::RunArgs;
 use crate::config::Config;
@@ -74,9 +78,17 @@ pub async fn run(args: RunArgs, home: &Home, config: &Config) -> CliResult {
     let decision = decide_and_audit(&registry, &intent, &args)?;
     if !args.dry_run {
         return match decision.verdict {
-            Verdict::Allow => Err(CliError::usage(
-                "executing commands is not available in this version of Ralex yet (it arrives with the orchestrator); add `--dry-run` to see how the command is understood",
-            )),
+            Verdict::Allow => {
+                execute(
+                    &registry,
+                    &project,
+                    workspace,
+                    &intent,
+                    &parsed.normalized,
+                    &args,
+                )
+                .await
+            }
             Verdict::NeedsConfirmation => Err(CliError::denied(format!(
                 "this command {}; nothing was done — rerun with `--yes` to confirm it",
                 explain(&decision, &intent)
@@ -107,6 +119,71 @@ pub async fn run(args: RunArgs, home: &Home, config: &Config) -> CliResult {
         print_human(&intent, &parsed.normalized, &response);
     }
     Ok(exit::OK)
+}
+
+/// Runs an allowed intent. Intents that need no model (read, search, test, git)
+/// run directly on the capabilities; the others need the coding agent, which this
+/// version does not have — said plainly, nothing done.
+async fn execute(
+    registry: &Registry,
+    project: &Path,
+    workspace: Arc<Workspace>,
+    intent: &Intent,
+    normalized: &str,
+    args: &RunArgs,
+) -> CliResult {
+    let gate = Gate::new(
+        Arc::clone(registry.host.policy()),
+        Arc::clone(&registry.store),
+        Principal::user("cli", Scope::Admin, &[]),
+        "user:cli",
+        "user `cli`",
+    );
+    let direct = Direct::new(project.to_path_buf(), workspace, gate);
+    let Some(outcome) = direct.execute(intent, normalized).await else {
+        return Err(CliError::usage(format!(
+            "\"{normalized}\" is a `{}` command, which needs the coding agent, and this version of Ralex does not have it yet; commands that read, search, run the tests or use git work now. Add `--dry-run` to see how the command is understood.",
+            kind_and_risk(intent).0
+        )));
+    };
+    let tests_failed = outcome.tests.as_ref().is_some_and(|t| !t.passed);
+    let code = match outcome.status {
+        Status::Completed if tests_failed => exit::FAILURE,
+        Status::Completed | Status::NeedsConfirmation => exit::OK,
+        Status::Denied => exit::DENIED,
+        Status::Failed => exit::FAILURE,
+    };
+    if args.json {
+        let answer = ralex_orchestrator::Answer {
+            session_id: format!("cli-{}", std::process::id()),
+            status: outcome.status,
+            intent: serde_json::to_value(intent).context("cannot serialise the intent")?,
+            response: outcome.response,
+            changes: outcome.changes,
+            model: None,
+            cost_usd: 0.0,
+            undo_id: None,
+            output: outcome.output,
+            tests: outcome.tests,
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&answer).context("cannot serialise the answer")?
+        );
+    } else {
+        if let Some(output) = &outcome.output {
+            print!("{output}");
+            if !output.ends_with('\n') {
+                println!();
+            }
+        }
+        if let Some(tests) = &outcome.tests {
+            println!("$ {}", tests.command);
+            println!("{}", tests.output_tail);
+        }
+        println!("{}", outcome.response);
+    }
+    Ok(code)
 }
 
 /// The intent's kind and risk as the contract spells them (`"edit"`, `"destructive"`).

@@ -1,0 +1,98 @@
+//! Policy for what the kernel does on a person's behalf: every capability use of a
+//! directly executed intent is decided for that person (the CLI user or a token)
+//! and written to the audit trail before it happens — reads with relaxed
+//! durability, changes and programs synchronously (see the store).
+
+use std::sync::Arc;
+
+use ralex_policy::{Action, Policy, Principal, Resource};
+use ralex_store::{AuditRecord, Store};
+use sha2::{Digest, Sha256};
+
+/// Decides and audits for one person.
+#[derive(Clone)]
+pub struct Gate {
+    policy: Arc<Policy>,
+    store: Arc<Store>,
+    principal: Principal,
+    actor: String,
+    who: String,
+}
+
+impl std::fmt::Debug for Gate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gate")
+            .field("actor", &self.actor)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Gate {
+    /// A gate for `principal`, audited as `actor` (e.g. `user:cli`), described to
+    /// people as `who` (e.g. "user `cli`").
+    pub fn new(
+        policy: Arc<Policy>,
+        store: Arc<Store>,
+        principal: Principal,
+        actor: &str,
+        who: &str,
+    ) -> Gate {
+        Gate {
+            policy,
+            store,
+            principal,
+            actor: actor.to_string(),
+            who: who.to_string(),
+        }
+    }
+
+    /// Decides `action` on `resource` and audits it; `Err` carries the reason for
+    /// people. `read` relaxes the durability of an allowed entry.
+    pub fn allow(
+        &self,
+        action: Action,
+        resource: &Resource,
+        args: &[&[u8]],
+        read: bool,
+    ) -> Result<(), String> {
+        let decision = self.policy.decide(&self.principal, action, resource, false);
+        let described = resource.describe();
+        let explanation = if decision.allowed() {
+            String::new()
+        } else {
+            decision.explain(&self.who, action.as_str(), &described)
+        };
+        let mut hasher = Sha256::new();
+        for arg in args {
+            hasher.update((arg.len() as u64).to_le_bytes());
+            hasher.update(arg);
+        }
+        let digest = if args.is_empty() {
+            String::new()
+        } else {
+            hex::encode(hasher.finalize())
+        };
+        let record = AuditRecord {
+            actor: &self.actor,
+            action: action.as_str(),
+            resource: &described,
+            decision: decision.verdict.as_str(),
+            rule: decision.rule_id(),
+            args_digest: &digest,
+            detail: &explanation,
+        };
+        let written = if read && decision.allowed() {
+            self.store.audit_append_relaxed(&record)
+        } else {
+            self.store.audit_append(&record)
+        };
+        written.map_err(|e| {
+            format!("the audit trail could not be written, so nothing was done: {e}")
+        })?;
+        if decision.allowed() {
+            Ok(())
+        } else {
+            Err(explanation)
+        }
+    }
+}

@@ -25,6 +25,7 @@ test: setup
 
 bench: setup
 	$(CARGO) bench -p ralex-host --bench host --bench model_path
+	$(CARGO) bench -p ralex-orchestrator --bench pipeline
 
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings

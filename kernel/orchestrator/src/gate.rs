@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use ralex_policy::{Action, Policy, Principal, Resource};
+use ralex_policy::{Action, Decision, Policy, Principal, Resource};
 use ralex_store::{AuditRecord, Store};
 use sha2::{Digest, Sha256};
 
@@ -44,6 +44,30 @@ impl Gate {
             actor: actor.to_string(),
             who: who.to_string(),
         }
+    }
+
+    /// The policy's decision, not audited (callers audit it).
+    pub(crate) fn decide(&self, action: Action, resource: &Resource, confirmed: bool) -> Decision {
+        self.policy
+            .decide(&self.principal, action, resource, confirmed)
+    }
+
+    /// The audit actor ("user:cli").
+    pub(crate) fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// The person, for explanations ("user `cli`").
+    pub(crate) fn who(&self) -> &str {
+        &self.who
+    }
+
+    /// Appends a synchronous audit entry.
+    pub(crate) fn append(&self, record: &AuditRecord<'_>) -> Result<(), String> {
+        self.store
+            .audit_append(record)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 
     /// Decides `action` on `resource` and audits it; `Err` carries the reason for

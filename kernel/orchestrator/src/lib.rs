@@ -1,6 +1,8 @@
 //! `ralex-orchestrator`: what happens to an intent once it is understood.
 //!
-//! Owns: the answer every command gets ([`answer`]: status, a speakable response,
+//! Owns: the front of the pipeline ([`pipeline`]: parse with the command-parser
+//! plugin, resolve targets ([`resolve`]), decide `command:run` for the person and
+//! audit it), the answer every command gets ([`answer`]: status, a speakable response,
 //! changes with diffs, the test run, model, cost, undo id), how the project's test
 //! command is found ([`project`]), and running the intents that need no model
 //! directly on the kernel's capabilities ([`direct`]: read, search, test, git
@@ -17,9 +19,12 @@
 pub mod answer;
 pub mod direct;
 pub mod gate;
+pub mod pipeline;
 pub mod project;
+pub mod resolve;
 
 pub use answer::{Answer, ChangeOut, Status, TestReport};
 pub use direct::{Direct, Outcome};
 pub use gate::Gate;
+pub use pipeline::{PipelineError, Understood, kind_and_risk, understand};
 pub use project::{TestCommand, discover_test_command};

@@ -10,7 +10,6 @@ mod home;
 mod models;
 mod plugins;
 mod policy;
-mod resolve;
 mod timestamp;
 
 use std::process::ExitCode;

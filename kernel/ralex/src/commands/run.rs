@@ -13,21 +13,17 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use ralex_caps::workspace::{Workspace, WorkspaceLimits};
-use ralex_host::CallContext;
 use ralex_intent::{Intent, IntentKind, Risk};
-use ralex_policy::{Action, Decision, Principal, Resource, Scope, Verdict};
-use ralex_store::AuditRecord;
+use ralex_policy::{Decision, Principal, Scope, Verdict};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
-use ralex_orchestrator::{Direct, Gate, Status};
+use ralex_orchestrator::{Direct, Gate, Status, kind_and_risk, understand};
 
 use crate::cli::RunArgs;
 use crate::config::Config;
 use crate::exit::{self, CliError, CliResult};
 use crate::home::Home;
 use crate::plugins::Registry;
-use crate::resolve;
 
 /// The answer of `ralex run --json` (the shape of `POST /v4/voice-command`).
 #[derive(Debug, Serialize)]
@@ -65,30 +61,24 @@ pub async fn run(args: RunArgs, home: &Home, config: &Config) -> CliResult {
             anyhow::anyhow!("the command parser `{parser_name}` is not available: {why}").into(),
         );
     };
-    // The parser touches nothing: no workspace, journal, git, network or programs.
-    let context = CallContext::default();
-    let parsed = registry
-        .host
-        .parse_command(parser, context, &args.command, &[])
+    let gate = Gate::new(
+        Arc::clone(registry.host.policy()),
+        Arc::clone(&registry.store),
+        Principal::user("cli", Scope::Admin, &[]),
+        "user:cli",
+        "user `cli`",
+    );
+    let understood = understand(&registry.host, parser, &workspace, &args.command)
         .await
-        .map_err(|e| anyhow::anyhow!("could not understand the command: {e}"))?
-        .value;
-    let mut intent = parsed.intent;
-    resolve::resolve(&mut intent, &workspace);
-    let decision = decide_and_audit(&registry, &intent, &args)?;
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (intent, normalized) = (understood.intent, understood.normalized);
+    let notes: &[&str] = if args.dry_run { &["dry run"] } else { &[] };
+    let decision = gate
+        .decide_command(&intent, &args.command, args.yes, notes)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     if !args.dry_run {
         return match decision.verdict {
-            Verdict::Allow => {
-                execute(
-                    &registry,
-                    &project,
-                    workspace,
-                    &intent,
-                    &parsed.normalized,
-                    &args,
-                )
-                .await
-            }
+            Verdict::Allow => execute(gate, &project, workspace, &intent, &normalized, &args).await,
             Verdict::NeedsConfirmation => Err(CliError::denied(format!(
                 "this command {}; nothing was done — rerun with `--yes` to confirm it",
                 explain(&decision, &intent)
@@ -105,7 +95,7 @@ pub async fn run(args: RunArgs, home: &Home, config: &Config) -> CliResult {
             session_id: format!("cli-{}", std::process::id()),
             status: "completed",
             intent: &intent,
-            normalized: &parsed.normalized,
+            normalized: &normalized,
             response,
             changes: Vec::new(),
             cost_usd: 0.0,
@@ -116,7 +106,7 @@ pub async fn run(args: RunArgs, home: &Home, config: &Config) -> CliResult {
             serde_json::to_string_pretty(&answer).context("cannot serialise the answer")?
         );
     } else {
-        print_human(&intent, &parsed.normalized, &response);
+        print_human(&intent, &normalized, &response);
     }
     Ok(exit::OK)
 }
@@ -125,20 +115,13 @@ pub async fn run(args: RunArgs, home: &Home, config: &Config) -> CliResult {
 /// run directly on the capabilities; the others need the coding agent, which this
 /// version does not have — said plainly, nothing done.
 async fn execute(
-    registry: &Registry,
+    gate: Gate,
     project: &Path,
     workspace: Arc<Workspace>,
     intent: &Intent,
     normalized: &str,
     args: &RunArgs,
 ) -> CliResult {
-    let gate = Gate::new(
-        Arc::clone(registry.host.policy()),
-        Arc::clone(&registry.store),
-        Principal::user("cli", Scope::Admin, &[]),
-        "user:cli",
-        "user `cli`",
-    );
     let direct = Direct::new(project.to_path_buf(), workspace, gate);
     let Some(outcome) = direct.execute(intent, normalized).await else {
         return Err(CliError::usage(format!(
@@ -186,15 +169,6 @@ async fn execute(
     Ok(code)
 }
 
-/// The intent's kind and risk as the contract spells them (`"edit"`, `"destructive"`).
-fn kind_and_risk(intent: &Intent) -> (String, String) {
-    let name = |v: serde_json::Value| v.as_str().unwrap_or("unknown").to_string();
-    (
-        name(serde_json::to_value(intent.kind).unwrap_or_default()),
-        name(serde_json::to_value(intent.risk).unwrap_or_default()),
-    )
-}
-
 fn explain(decision: &Decision, intent: &Intent) -> String {
     let (kind, risk) = kind_and_risk(intent);
     decision.explain(
@@ -202,43 +176,6 @@ fn explain(decision: &Decision, intent: &Intent) -> String {
         "command:run",
         &format!("a {risk} `{kind}` command"),
     )
-}
-
-/// Decide `command:run` for the local user and write the command to the audit
-/// trail (the transcript only as a digest), before anything else happens.
-fn decide_and_audit(
-    registry: &Registry,
-    intent: &Intent,
-    args: &RunArgs,
-) -> Result<Decision, CliError> {
-    let (kind, risk) = kind_and_risk(intent);
-    let user = Principal::user("cli", Scope::Admin, &[]);
-    let resource = Resource::Intent { kind, risk };
-    let decision = registry
-        .host
-        .policy()
-        .decide(&user, Action::CommandRun, &resource, args.yes);
-    let digest = hex::encode(Sha256::digest(args.command.as_bytes()));
-    let mut notes = Vec::new();
-    if args.dry_run {
-        notes.push("dry run".to_string());
-    }
-    if !decision.allowed() {
-        notes.push(explain(&decision, intent));
-    }
-    registry
-        .store
-        .audit_append(&AuditRecord {
-            actor: "user:cli",
-            action: Action::CommandRun.as_str(),
-            resource: &resource.describe(),
-            decision: decision.verdict.as_str(),
-            rule: decision.rule_id(),
-            args_digest: &digest,
-            detail: &notes.join("; "),
-        })
-        .context("cannot write the command to the audit trail, so it was not run")?;
-    Ok(decision)
 }
 
 fn project_dir(arg: Option<&Path>) -> Result<PathBuf, CliError> {

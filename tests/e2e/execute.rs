@@ -170,6 +170,25 @@ fn read_and_search_show_the_project() {
     assert_eq!(a["output"], expected.as_str());
     assert_eq!(a["response"], "Here is inventory/pricing.py, 6 lines.");
     assert_eq!(a["cost_usd"], 0.0);
+    // A line: the lines around it, numbered.
+    let a = run(&env, &root, "show me line 3 of inventory slash api dot py")
+        .ok()
+        .json();
+    assert_eq!(a["response"], "Here is inventory/api.py around line 3.");
+    let shown = a["output"].as_str().unwrap();
+    let third = std::fs::read_to_string(root.join("inventory/api.py"))
+        .unwrap()
+        .lines()
+        .nth(2)
+        .unwrap()
+        .to_string();
+    assert!(shown.contains(&format!("    3  {third}\n")), "{shown}");
+    // An empty file is said to be empty (no line arithmetic on nothing).
+    std::fs::write(root.join("inventory/empty.py"), "").unwrap();
+    let a = run(&env, &root, "show me inventory slash empty dot py")
+        .ok()
+        .json();
+    assert_eq!(a["response"], "inventory/empty.py is empty.");
     let reads = audited(&env, "workspace:read");
     assert!(
         reads

@@ -41,8 +41,11 @@ pub(super) fn run(direct: &Direct, intent: &Intent) -> Outcome {
         Err(e) => return Outcome::failed(format!("I could not read {path}: {e}")),
     };
     let total = text.lines().count();
+    if total == 0 {
+        return Outcome::completed(format!("{path} is empty."), Some(String::new()));
+    }
     match target.line {
-        Some(line) if line >= 1 && (line as usize) <= total.max(1) => {
+        Some(line) if line >= 1 && (line as usize) <= total => {
             let first = line.saturating_sub(AROUND).max(1);
             let last = (line + AROUND).min(total as u32);
             let shown: String = text

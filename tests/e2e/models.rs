@@ -2,10 +2,7 @@
 //! `ralex-model-testserver` binary (a scripted OpenAI-compatible provider), each
 //! test with its own `RALEX_HOME` and server.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-
+use ralex_model_testserver::ServerProcess as ModelServer;
 use serde_json::{Value, json};
 
 use crate::support::*;
@@ -28,83 +25,8 @@ const MODEL_VARS: &[&str] = &[
 const KEY: &str = "sk-e2e-SECRET-7777-do-not-leak";
 
 /// The scripted provider binary, built next to `ralex`; killed on drop.
-struct ModelServer {
-    child: Child,
-    /// `127.0.0.1:PORT`.
-    addr: String,
-}
-
-impl ModelServer {
-    fn start() -> ModelServer {
-        let path = binary().with_file_name("ralex-model-testserver");
-        assert!(
-            path.is_file(),
-            "{} is missing: run `make setup` (or `cargo build -p ralex-model-testserver --bins`) first",
-            path.display()
-        );
-        let mut child = Command::new(&path)
-            .args(["--listen", "127.0.0.1:0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
-        ModelServer { child, addr }
-    }
-
-    /// The OpenAI-compatible API base.
-    fn base(&self) -> String {
-        format!("http://{}/v1", self.addr)
-    }
-
-    /// One HTTP/1.0 exchange with a control endpoint.
-    fn exchange(&self, method: &str, path: &str, body: &str) -> Value {
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
-        write!(
-            stream,
-            "{method} {path} HTTP/1.0\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            self.addr,
-            body.len()
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        let (head, body) = response.split_once("\r\n\r\n").expect("an HTTP response");
-        assert!(
-            head.starts_with("HTTP/1.") && head.contains(" 200 "),
-            "{head}"
-        );
-        serde_json::from_str(body).unwrap()
-    }
-
-    /// Queues replies (the binary's script format).
-    fn push(&self, script: Value) {
-        self.exchange("POST", "/_testserver/replies", &script.to_string());
-    }
-
-    /// The model requests received so far.
-    fn requests(&self) -> Vec<Value> {
-        match self.exchange("GET", "/_testserver/requests", "") {
-            Value::Array(list) => list,
-            other => panic!("not a list: {other}"),
-        }
-    }
-}
-
-impl Drop for ModelServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn model_server() -> ModelServer {
+    ModelServer::start(&binary().with_file_name("ralex-model-testserver"))
 }
 
 /// `ralex ARGS` in `env` with no provider variables but `vars`.
@@ -192,7 +114,7 @@ fn chat_requests(server: &ModelServer) -> Vec<Value> {
 
 #[test]
 fn ask_answers_with_the_scripted_text_and_costs_add_up() {
-    let server = ModelServer::start();
+    let server = model_server();
     let env = Env::new();
     write_config(&env, &lab_config(&server.base(), false));
     server.push(json!([{
@@ -281,7 +203,7 @@ fn ask_answers_with_the_scripted_text_and_costs_add_up() {
 
 #[test]
 fn route_sends_a_large_refactor_to_a_strong_model_and_sends_nothing() {
-    let server = ModelServer::start();
+    let server = model_server();
     let env = Env::new();
     write_config(&env, &lab_config(&server.base(), true));
     let route = ralex(
@@ -325,7 +247,7 @@ fn route_sends_a_large_refactor_to_a_strong_model_and_sends_nothing() {
 
 #[test]
 fn a_hard_daily_budget_refuses_before_anything_is_sent() {
-    let server = ModelServer::start();
+    let server = model_server();
     let env = Env::new();
     let lab = lab_config(&server.base(), false);
     write_config(&env, &format!("{lab}\n[budgets]\nday_usd = 0.000001\n"));
@@ -350,7 +272,7 @@ fn a_hard_daily_budget_refuses_before_anything_is_sent() {
 #[test]
 fn a_budget_that_leaves_the_router_nothing_is_named_in_the_refusal() {
     // Three priced models and no default: the router refuses every one of them.
-    let server = ModelServer::start();
+    let server = model_server();
     let env = Env::new();
     let lab = lab_config(&server.base(), true);
     write_config(&env, &format!("{lab}\n[budgets]\nday_usd = 0.000001\n"));
@@ -392,7 +314,7 @@ fn a_model_of_an_unknown_provider_is_a_usage_error_naming_the_file() {
 
 #[test]
 fn models_list_shows_the_declared_models() {
-    let server = ModelServer::start();
+    let server = model_server();
     let env = Env::new();
     write_config(&env, &lab_config(&server.base(), true));
     let r = ralex(&env, &["models", "list"], &[]);
@@ -424,7 +346,7 @@ fn models_list_shows_the_declared_models() {
 
 #[test]
 fn a_single_model_from_the_environment_works_without_a_config_file() {
-    let server = ModelServer::start();
+    let server = model_server();
     let env = Env::new();
     assert!(!env.home.path().join("ralex.toml").exists());
     server.push(json!([{

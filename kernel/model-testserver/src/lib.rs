@@ -87,6 +87,7 @@
 mod anthropic;
 mod http;
 mod openai;
+mod process;
 mod record;
 mod reply;
 mod script;
@@ -101,6 +102,7 @@ use anyhow::Context;
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::sync::watch;
 
+pub use process::ServerProcess;
 pub use record::{Recorded, RecordedFile};
 pub use reply::{ApiError, Reply, ScriptedToolCall, estimate_tokens, text_deltas};
 pub use script::{ScriptReply, ScriptToolCall, parse_script};

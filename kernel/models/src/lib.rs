@@ -6,7 +6,7 @@
 //! retries with backoff and `Retry-After` ([`retry`]), per-provider cooldown
 //! ([`health`]), budgets and reservations ([`budget`]), speech-to-text ([`stt`]),
 //! and [`Models`], which puts them together: chain → checks → policy → budget →
-//! attempts → ledger and audit.
+//! attempts (`attempt`) → ledger and audit.
 //!
 //! Plugins never reach this crate directly: the host's `model` capability calls it
 //! after the manifest and policy checks, and the router is a plugin behind
@@ -16,6 +16,7 @@
 //! put a key in a log, an error or the audit trail, or trust a provider's own
 //! cost figure (costs are computed from token counts and catalogue prices).
 
+mod attempt;
 pub mod budget;
 pub mod catalogue;
 pub mod config;

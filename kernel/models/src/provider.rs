@@ -47,8 +47,8 @@ impl std::fmt::Debug for Provider {
     }
 }
 
-/// The HTTP client model calls use: no redirects, no proxies from the environment
-/// for loopback, short connect timeout, no Nagle delay.
+/// The HTTP client model calls use: no redirects, a short connect timeout, no
+/// Nagle delay.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

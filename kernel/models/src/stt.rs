@@ -129,7 +129,19 @@ impl Models {
             match result {
                 Ok((text, input, output)) => {
                     let cost = spec.cost_nusd(input, output);
-                    self.record(&call, &spec, attempt, "ok", input, output, cost, started)?;
+                    self.meter(
+                        &call,
+                        &spec,
+                        "model:transcribe",
+                        attempt,
+                        "ok",
+                        input.min(u64::from(u32::MAX)) as u32,
+                        output.min(u64::from(u32::MAX)) as u32,
+                        cost,
+                        0,
+                        started.elapsed(),
+                        "",
+                    )?;
                     return Ok(Transcript {
                         text,
                         model: spec.name.clone(),
@@ -137,16 +149,19 @@ impl Models {
                     });
                 }
                 Err(failure) => {
-                    let failure = crate::models::redact(failure, provider);
-                    self.record(
+                    let failure = crate::attempt::redact(failure, provider);
+                    self.meter(
                         &call,
                         &spec,
+                        "model:transcribe",
                         attempt,
                         failure.kind.as_str(),
                         0,
                         0,
                         0,
-                        started,
+                        0,
+                        started.elapsed(),
+                        &failure.to_string(),
                     )?;
                     if !failure.kind.retryable() || attempt >= calls.max_attempts.max(1) {
                         return Err(ModelError::Failed(format!(
@@ -166,54 +181,6 @@ impl Models {
                 }
             }
         }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn record(
-        &self,
-        call: &Call<'_>,
-        spec: &ModelSpec,
-        attempt: u32,
-        outcome: &str,
-        input: u64,
-        output: u64,
-        cost: i64,
-        started: Instant,
-    ) -> Result<(), ModelError> {
-        let detail = format!(
-            "transcription attempt {attempt}: {input} input + {output} output tokens, {} ms",
-            started.elapsed().as_millis()
-        );
-        self.store()
-            .ledger_record(
-                &ralex_store::LedgerRecord {
-                    at_ms: std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |d| d.as_millis() as i64),
-                    session: call.session.unwrap_or_default(),
-                    plugin: call.plugin,
-                    model: &spec.name,
-                    provider: &spec.provider,
-                    outcome,
-                    input_tokens: input,
-                    output_tokens: output,
-                    cost_nusd: cost,
-                    estimated_nusd: 0,
-                },
-                Some(&ralex_store::AuditRecord {
-                    actor: call.actor,
-                    action: "model:transcribe",
-                    resource: &format!("model `{}` via `{}`", spec.name, spec.provider),
-                    decision: outcome,
-                    rule: "",
-                    args_digest: "",
-                    detail: &detail,
-                }),
-            )
-            .map(|_| ())
-            .map_err(|e| {
-                ModelError::Ledger(format!("the transcription could not be recorded: {e}"))
-            })
     }
 }
 

@@ -4,16 +4,14 @@
 //! manifest check, the per-model policy decision, the provider (the real
 //! `ralex-model-testserver` binary) and the audit trail.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use ralex_host::calls::router::{OutcomeKind, PluginRouter};
 use ralex_host::calls::step::StepInput;
 use ralex_host::model::ModelAccess;
 use ralex_host::{CallContext, Host, HostConfig, Plugin};
+use ralex_model_testserver::ServerProcess as ModelServer;
 use ralex_models::{
     Latency, ModelConfig, Models, ModelsConfig, ProviderConfig, RouteChoice, RouteInput,
 };
@@ -150,84 +148,9 @@ fn question(
     }
 }
 
-/// The real `ralex-model-testserver` binary on a random loopback port, driven
-/// through its control endpoints; killed on drop.
-struct ModelServer {
-    child: Child,
-    /// `127.0.0.1:PORT`.
-    addr: String,
-}
-
-impl ModelServer {
-    fn start() -> ModelServer {
-        let path = target_debug().join("ralex-model-testserver");
-        assert!(
-            path.is_file(),
-            "{} is missing: build it with `cargo build -p ralex-model-testserver --bins` (`make setup` does)",
-            path.display()
-        );
-        let mut child = Command::new(&path)
-            .args(["--listen", "127.0.0.1:0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
-        ModelServer { child, addr }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// One HTTP/1.0 exchange (the server closes the connection after it).
-    fn exchange(&self, method: &str, path: &str, body: &str) -> Value {
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
-        write!(
-            stream,
-            "{method} {path} HTTP/1.0\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            self.addr,
-            body.len()
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        let (head, body) = response.split_once("\r\n\r\n").expect("an HTTP response");
-        assert!(
-            head.starts_with("HTTP/1.") && head.contains(" 200 "),
-            "{head}"
-        );
-        serde_json::from_str(body).unwrap()
-    }
-
-    /// Queues replies (the script format of the binary).
-    fn push(&self, script: Value) {
-        self.exchange("POST", "/_testserver/replies", &script.to_string());
-    }
-
-    /// The model requests received so far.
-    fn requests(&self) -> Vec<Value> {
-        match self.exchange("GET", "/_testserver/requests", "") {
-            Value::Array(list) => list,
-            other => panic!("not a list: {other}"),
-        }
-    }
-}
-
-impl Drop for ModelServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The real `ralex-model-testserver` binary on a random loopback port.
+fn model_server() -> ModelServer {
+    ModelServer::start(&target_debug().join("ralex-model-testserver"))
 }
 
 /// The provider key of the lab; it must reach the provider and nothing else.
@@ -262,7 +185,7 @@ impl ModelLab {
             host,
             intruder,
             store,
-            server: ModelServer::start(),
+            server: model_server(),
             dir,
         }
     }

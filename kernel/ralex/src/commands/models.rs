@@ -4,13 +4,15 @@
 //! setup end to end before a command depends on it.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use anyhow::{Context, anyhow};
 use ralex_models::{
     Call, ChatRequest, Latency, Message, ModelError, ModelSpec, Observer, Role, RouteInput,
 };
-use ralex_policy::{Action, Decision, Policy, Principal, Resource, Scope};
-use ralex_store::{AuditRecord, NANO_USD, Store};
+use ralex_orchestrator::Gate;
+use ralex_policy::{Action, Principal, Resource, Scope};
+use ralex_store::NANO_USD;
 use serde_json::json;
 
 use crate::cli::{AskArgs, ModelsCommand, RouteArgs};
@@ -145,51 +147,22 @@ async fn route(opened: &crate::models::Opened, args: &RouteArgs) -> CliResult {
     Ok(exit::OK)
 }
 
-/// Policy for the person at the keyboard, audited like a plugin's decisions.
-struct UserGate<'a> {
-    policy: &'a Policy,
-    store: &'a Store,
-    user: Principal,
+/// Policy for the person at the keyboard (the orchestrator's gate: decided and
+/// audited per model tried), and the terminal as the stream's destination.
+struct UserGate {
+    gate: Gate,
     stream: bool,
-    denied: Vec<Decision>,
 }
 
-impl Observer for UserGate<'_> {
+impl Observer for UserGate {
     fn authorize(&mut self, model: &ModelSpec) -> Result<(), String> {
         let resource = Resource::Model {
             name: model.name.clone(),
             provider: model.provider.clone(),
             local: model.local,
         };
-        let decision = self
-            .policy
-            .decide(&self.user, Action::ModelCall, &resource, false);
-        let explanation = if decision.allowed() {
-            String::new()
-        } else {
-            decision.explain(
-                "user `cli`",
-                Action::ModelCall.as_str(),
-                &resource.describe(),
-            )
-        };
-        self.store
-            .audit_append(&AuditRecord {
-                actor: "user:cli",
-                action: Action::ModelCall.as_str(),
-                resource: &resource.describe(),
-                decision: decision.verdict.as_str(),
-                rule: decision.rule_id(),
-                args_digest: "",
-                detail: &explanation,
-            })
-            .map_err(|e| format!("cannot audit the decision: {e}"))?;
-        if decision.allowed() {
-            Ok(())
-        } else {
-            self.denied.push(decision);
-            Err(explanation)
-        }
+        self.gate
+            .allow(Action::ModelCall, &resource, &[model.name.as_bytes()], true)
     }
 
     fn attempt(&mut self, model: &str, attempt: u32) {
@@ -216,13 +189,15 @@ async fn ask(opened: &crate::models::Opened, registry: &Registry, args: &AskArgs
         max_tokens: args.max_tokens,
         ..ChatRequest::default()
     };
-    let policy = registry.host.policy();
     let mut gate = UserGate {
-        policy,
-        store: &registry.store,
-        user: Principal::user("cli", Scope::Admin, &[]),
+        gate: Gate::new(
+            Arc::clone(registry.host.policy()),
+            Arc::clone(&registry.store),
+            Principal::user("cli", Scope::Admin, &[]),
+            "user:cli",
+            "user `cli`",
+        ),
         stream: args.stream && !args.json,
-        denied: Vec::new(),
     };
     let call = Call {
         model: args.model.as_deref(),

@@ -428,7 +428,7 @@ fn unknown_actions_plugins_and_bad_resources_are_usage_errors() {
     assert_eq!(r.code, 2);
     assert!(
         r.stderr
-            .contains("no plugin named `nope` (installed: command-parser"),
+            .contains("no plugin named `nope` (installed: agent, command-parser"),
         "{}",
         r.stderr
     );

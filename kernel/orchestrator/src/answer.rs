@@ -54,6 +54,12 @@ pub struct Answer {
     pub status: Status,
     /// The intent as understood.
     pub intent: serde_json::Value,
+    /// The words as understood (cleaned), when the parser got that far.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub normalized: Option<String>,
+    /// Only understood and decided; nothing was changed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
     /// One or two sentences a phone can read aloud.
     pub response: String,
     /// Files changed, with diffs.
@@ -72,4 +78,10 @@ pub struct Answer {
     /// The test run, when tests ran.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tests: Option<TestReport>,
+    /// For `needs_confirmation`: the id that confirms exactly this intent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmation_id: Option<String>,
+    /// What the pipeline noticed on the way (a skipped enhancer, a cut context).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }

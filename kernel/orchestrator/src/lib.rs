@@ -9,22 +9,39 @@
 //! status/diff/log/commit) — each capability use decided by policy for the person
 //! asking and audited ([`gate`]).
 //!
-//! Intents that need a model (edit, create, refactor, fix, explain, docs, ...) go to
-//! the coding agent, which is not part of this crate yet: [`direct::execute`] returns
-//! `None` for them and the caller says so.
+//! [`Orchestrator`] runs the whole pipeline for one command: understand, decide
+//! (with confirmations bound to the exact intent, [`confirm`]), then a dry run,
+//! an undo ([`undo`]), direct execution, or — for intents that need a model — the
+//! context ([`context`]), the prompt-enhancer plugin, the router and the agent
+//! plugin, with a git snapshot before the first write; every command is recorded in
+//! its session's history and emits progress [`Event`]s.
 //!
 //! Must never: run a program through a shell, touch a file outside the project, or
 //! act on the user's behalf without a policy decision in the audit trail.
 
+mod agent;
 pub mod answer;
+pub mod confirm;
+pub mod context;
 pub mod direct;
+pub mod events;
 pub mod gate;
+mod ids;
+pub mod orchestrator;
 pub mod pipeline;
 pub mod project;
+mod reply;
+pub mod request;
 pub mod resolve;
+pub mod speak;
+pub mod undo;
 
 pub use answer::{Answer, ChangeOut, Status, TestReport};
 pub use direct::{Direct, Outcome};
+pub use events::{Event, EventSink};
 pub use gate::Gate;
+pub use orchestrator::{Orchestrator, Role, Roles, Settings};
 pub use pipeline::{PipelineError, Understood, kind_and_risk, understand};
 pub use project::{TestCommand, discover_test_command};
+pub use request::{CommandRequest, Confirm, Who};
+pub use undo::UndoRequest;

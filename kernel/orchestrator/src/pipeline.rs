@@ -28,6 +28,9 @@ pub enum PipelineError {
     /// The parser plugin failed (its fault never takes the kernel down).
     #[error("could not understand the command: {0}")]
     Parser(String),
+    /// The project folder cannot be opened.
+    #[error("{0}")]
+    Project(String),
     /// The audit trail could not be written, so nothing was done.
     #[error("cannot write the command to the audit trail, so it was not run: {0}")]
     Audit(String),

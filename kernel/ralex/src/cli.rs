@@ -22,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Run one command through the pipeline, without a server.
     Run(RunArgs),
+    /// Put back exactly what one command changed.
+    Undo(UndoArgs),
     /// Inspect plugins.
     #[command(subcommand)]
     Plugin(PluginCommand),
@@ -151,6 +153,34 @@ pub struct RunArgs {
     /// Confirm destructive intents without asking.
     #[arg(long)]
     pub yes: bool,
+    /// Confirm an earlier `needs_confirmation` answer by its confirmation id (the
+    /// same command must be given again).
+    #[arg(long, value_name = "ID", conflicts_with = "yes")]
+    pub confirm: Option<String>,
+    /// The session the command belongs to ("undo that" works within it).
+    #[arg(long, value_name = "ID", default_value = "cli")]
+    pub session: String,
+    /// Print the answer as JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ralex undo`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  ralex undo                      undo the latest change in this project
+  ralex undo c-1764093000000-3f2a1b --project ~/code/inventory
+  ralex undo --session phone      the latest change of that session")]
+pub struct UndoArgs {
+    /// The undo id a command answered with (default: the latest change).
+    pub id: Option<String>,
+    /// The project (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// Undo the latest change of this session only.
+    #[arg(long, value_name = "ID", conflicts_with = "id")]
+    pub session: Option<String>,
     /// Print the answer as JSON for scripts.
     #[arg(long)]
     pub json: bool,

@@ -37,6 +37,83 @@ pub struct Config {
     /// `catalogue = FILE`: replaces the shipped model catalogue.
     #[serde(default)]
     pub catalogue: Option<PathBuf>,
+    /// `[agent]`: limits of model-backed commands.
+    #[serde(default)]
+    pub agent: AgentConfig,
+}
+
+/// `[agent]`: what one model-backed command may do.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentConfig {
+    /// Most model round trips of one command.
+    #[serde(default = "default_max_steps")]
+    pub max_steps: u32,
+    /// Most money one command may spend, USD.
+    #[serde(default = "default_max_cost_usd")]
+    pub max_cost_usd: f64,
+    /// Run the project's tests after every change (else only when asked or fixing).
+    #[serde(default)]
+    pub run_tests: bool,
+    /// Tokens of project context given to the agent.
+    #[serde(default = "default_context_tokens")]
+    pub context_tokens: usize,
+    /// Seconds a destructive command waits for its confirmation.
+    #[serde(default = "default_confirmation_seconds")]
+    pub confirmation_seconds: u64,
+}
+
+impl Default for AgentConfig {
+    fn default() -> Self {
+        AgentConfig {
+            max_steps: default_max_steps(),
+            max_cost_usd: default_max_cost_usd(),
+            run_tests: false,
+            context_tokens: default_context_tokens(),
+            confirmation_seconds: default_confirmation_seconds(),
+        }
+    }
+}
+
+impl AgentConfig {
+    /// The orchestrator's settings.
+    pub fn settings(&self) -> Result<ralex_orchestrator::Settings> {
+        if self.max_steps == 0 {
+            return Err(anyhow!("[agent] max_steps must be at least 1"));
+        }
+        if !(self.max_cost_usd.is_finite() && self.max_cost_usd > 0.0) {
+            return Err(anyhow!(
+                "[agent] max_cost_usd must be a positive number of dollars, e.g. 0.5"
+            ));
+        }
+        if self.confirmation_seconds == 0 {
+            return Err(anyhow!("[agent] confirmation_seconds must be at least 1"));
+        }
+        Ok(ralex_orchestrator::Settings {
+            max_steps: self.max_steps,
+            max_cost_usd: self.max_cost_usd,
+            always_run_tests: self.run_tests,
+            context_tokens: self.context_tokens,
+            confirmation_ttl: std::time::Duration::from_secs(self.confirmation_seconds),
+            ..ralex_orchestrator::Settings::default()
+        })
+    }
+}
+
+fn default_max_steps() -> u32 {
+    16
+}
+
+fn default_max_cost_usd() -> f64 {
+    0.5
+}
+
+fn default_context_tokens() -> usize {
+    6_000
+}
+
+fn default_confirmation_seconds() -> u64 {
+    120
 }
 
 /// One `[[mcp_servers]]` entry: a server the kernel starts over stdio on first use.
@@ -139,6 +216,12 @@ pub struct PipelineConfig {
     /// The model router ("" for none: the default model is used).
     #[serde(default = "default_model_router")]
     pub model_router: String,
+    /// The prompt enhancer ("" for none: the agent gets the plain prompt).
+    #[serde(default = "default_prompt_enhancer")]
+    pub prompt_enhancer: String,
+    /// The coding agent.
+    #[serde(default = "default_agent")]
+    pub agent: String,
 }
 
 impl Default for PipelineConfig {
@@ -146,8 +229,18 @@ impl Default for PipelineConfig {
         PipelineConfig {
             command_parser: default_command_parser(),
             model_router: default_model_router(),
+            prompt_enhancer: default_prompt_enhancer(),
+            agent: default_agent(),
         }
     }
+}
+
+fn default_prompt_enhancer() -> String {
+    "prompt-enhancer".to_string()
+}
+
+fn default_agent() -> String {
+    "agent".to_string()
 }
 
 fn default_model_router() -> String {

@@ -8,6 +8,7 @@ mod config;
 mod exit;
 mod home;
 mod models;
+mod pipeline;
 mod plugins;
 mod policy;
 mod timestamp;
@@ -53,6 +54,7 @@ async fn dispatch(cli: Cli) -> CliResult {
     .map_err(|e| CliError::usage(format!("{e:#}")))?;
     match cli.command {
         Command::Run(args) => commands::run::run(args, &home, &config).await,
+        Command::Undo(args) => commands::undo::run(args, &home, &config).await,
         Command::Plugin(cmd) => commands::plugin::run(cmd, &home, &config),
         Command::Policy(cmd) => commands::policy::run(cmd, &home, &config),
         Command::Audit(cmd) => commands::audit::run(cmd, &home),

@@ -84,6 +84,13 @@ pub enum StoreError {
         source: rusqlite::Error,
     },
 
+    /// No command has this id.
+    #[error("no command has the id `{id}`; `ralex undo` without an id undoes the latest change")]
+    UnknownCommand {
+        /// The id asked for.
+        id: String,
+    },
+
     /// The database's folder could not be created.
     #[error("cannot create the folder `{}` for the database: {source}; check its permissions", path.display())]
     Io {

@@ -3,13 +3,15 @@
 //! Owns: opening the database file (WAL, busy timeout, foreign keys), running the
 //! schema migrations, and serialising access to the one connection. The tables
 //! themselves are described in `migrations.rs`; each feature adds its queries in
-//! its own module (`kv`, `audit`, `ledger`; tokens later).
+//! its own module (`kv`, `audit`, `ledger`, `commands`, `confirmations`; tokens later).
 //!
 //! Must never: hand a plugin anything but its own namespace (the caller passes
 //! the namespace from the plugin's identity, never from plugin input), or open a
 //! database whose schema is newer than this build knows.
 
 mod audit;
+mod commands;
+mod confirmations;
 mod error;
 mod kv;
 mod ledger;
@@ -22,6 +24,8 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub use audit::{AuditEntry, AuditFilter, AuditProblem, AuditRecord, AuditReport, GENESIS_HASH};
+pub use commands::{CommandRow, FinishedCommand, NewCommand};
+pub use confirmations::{ConfirmationTaken, NewConfirmation};
 pub use error::StoreError;
 pub use kv::KvQuota;
 pub use ledger::{

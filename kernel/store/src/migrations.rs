@@ -152,6 +152,51 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         CREATE INDEX model_ledger_session ON model_ledger (session, at_ms);
     ",
     },
+    Migration {
+        version: 4,
+        name: "command history and confirmations",
+        // One row per command that got past understanding: the session history
+        // ("undo that", "do the same for X"), and what undo needs — the snapshot
+        // taken before the command's first write and the one after its last.
+        // A row left `running` by a killed kernel still has its `before`
+        // snapshot, so the command stays undoable.
+        // A confirmation binds a person's "yes" to one exact intent (its digest),
+        // one session and project, and expires.
+        sql: "
+        CREATE TABLE commands (
+            id              TEXT    NOT NULL PRIMARY KEY,
+            session         TEXT    NOT NULL,
+            project         TEXT    NOT NULL,
+            actor           TEXT    NOT NULL,
+            transcript      TEXT    NOT NULL,
+            intent          TEXT    NOT NULL,
+            state           TEXT    NOT NULL,
+            response        TEXT    NOT NULL DEFAULT '',
+            model           TEXT,
+            cost_nusd       INTEGER NOT NULL DEFAULT 0,
+            snapshot_before TEXT,
+            snapshot_after  TEXT,
+            changed         TEXT    NOT NULL DEFAULT '[]',
+            undone_ms       INTEGER,
+            started_ms      INTEGER NOT NULL,
+            finished_ms     INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX commands_session ON commands (session, started_ms);
+        CREATE INDEX commands_project ON commands (project, started_ms);
+        CREATE TABLE confirmations (
+            id            TEXT    NOT NULL PRIMARY KEY,
+            session       TEXT    NOT NULL,
+            project       TEXT    NOT NULL,
+            actor         TEXT    NOT NULL,
+            intent_digest TEXT    NOT NULL,
+            transcript    TEXT    NOT NULL,
+            created_ms    INTEGER NOT NULL,
+            expires_ms    INTEGER NOT NULL,
+            used_ms       INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX confirmations_session ON confirmations (session, created_ms);
+    ",
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -37,6 +37,16 @@ const GUESTS: &[Guest] = &[
         staging: "plugins",
     },
     Guest {
+        dir: "plugins/agent",
+        package: "agent",
+        staging: "plugins",
+    },
+    Guest {
+        dir: "plugins/prompt-enhancer",
+        package: "prompt-enhancer",
+        staging: "plugins",
+    },
+    Guest {
         dir: "plugins/test-plugins/hostile",
         package: "test-plugin-hostile",
         staging: "test-plugins",

@@ -147,6 +147,11 @@ impl Host for CallState {
                 "its manifest does not ask for it (add `model = true` under [permissions])",
             ));
         }
+        if let Some(spend) = &access.spend {
+            spend
+                .admit()
+                .map_err(|why| error(ErrorCode::LimitExceeded, why))?;
+        }
         let chat = ralex_models::ChatRequest {
             messages: request.messages.into_iter().map(to_model).collect(),
             tools: request
@@ -183,6 +188,14 @@ impl Host for CallState {
             .chat(call, &mut gate)
             .await
             .map_err(|e| error(code_of(&e), e.to_string()))?;
+        if let Some(spend) = &access.spend {
+            spend.add(
+                &answer.model,
+                answer.total_cost_nusd,
+                u64::from(answer.input_tokens),
+                u64::from(answer.output_tokens),
+            );
+        }
         Ok(ChatResponse {
             model: answer.model.clone(),
             finish_reason: answer.completion.finish_reason.as_str().to_string(),

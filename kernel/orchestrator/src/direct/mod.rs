@@ -98,6 +98,11 @@ impl Direct {
         self
     }
 
+    /// Runs the project's tests (after the agent's changes, for instance).
+    pub async fn run_tests(&self) -> Outcome {
+        tests::run(self).await
+    }
+
     /// Runs `intent` if it needs no model; `None` when it does (the coding agent's
     /// work). `normalized` is the cleaned transcript (a search falls back to it).
     pub async fn execute(&self, intent: &Intent, normalized: &str) -> Option<Outcome> {

@@ -1,5 +1,6 @@
 //! One file per subcommand.
 
+pub mod answer;
 pub mod audit;
 pub mod costs;
 pub mod doctor;
@@ -7,3 +8,4 @@ pub mod models;
 pub mod plugin;
 pub mod policy;
 pub mod run;
+pub mod undo;

@@ -124,9 +124,11 @@ fn temp_name() -> String {
 /// Makes a rename or unlink in `dir` durable. The change has already happened,
 /// so a failure (some filesystems cannot fsync a folder) is logged, not returned.
 fn sync_dir(dir: &Dir, shown: &str) {
+    // The `Dir` handle itself may be an `O_PATH` descriptor, which cannot be
+    // fsynced: open the folder for reading and sync that.
     let synced = dir
-        .try_clone()
-        .and_then(|dir| dir.into_std_file().sync_all());
+        .open(".")
+        .and_then(|folder| folder.into_std().sync_all());
     if let Err(err) = synced {
         tracing::warn!(path = %shown, error = %err, "could not fsync the folder after a change");
     }

@@ -1,0 +1,79 @@
+//! Progress events of one command, for the UI (the gateway's WebSocket) and the
+//! terminal: which stage started, what a plugin reports, how it ended.
+//!
+//! Owns: [`Event`] and [`EventSink`]. Events are best-effort: a sink that is slow
+//! or gone never holds a command up (the sink decides how to buffer).
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// One progress event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// The command it belongs to.
+    pub command_id: String,
+    /// The session.
+    pub session_id: String,
+    /// `parse`, `policy`, `context`, `enhance`, `route`, `agent`, `tests`,
+    /// `snapshot`, `undo`, `done`.
+    pub stage: &'static str,
+    /// What is happening, in words.
+    pub message: String,
+    /// Share done, 0 to 1, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fraction: Option<f32>,
+}
+
+/// Where a command's events go.
+pub type EventSink = Arc<dyn Fn(Event) + Send + Sync>;
+
+/// Emits events for one command.
+#[derive(Clone)]
+pub(crate) struct Emitter {
+    pub(crate) command_id: String,
+    pub(crate) session_id: String,
+    sink: Option<EventSink>,
+}
+
+impl Emitter {
+    pub(crate) fn new(command_id: &str, session_id: &str, sink: Option<EventSink>) -> Emitter {
+        Emitter {
+            command_id: command_id.to_owned(),
+            session_id: session_id.to_owned(),
+            sink,
+        }
+    }
+
+    /// Emits `message` for `stage`.
+    pub(crate) fn emit(&self, stage: &'static str, message: impl Into<String>) {
+        self.emit_fraction(stage, message, None);
+    }
+
+    pub(crate) fn emit_fraction(
+        &self,
+        stage: &'static str,
+        message: impl Into<String>,
+        fraction: Option<f32>,
+    ) {
+        let message = message.into();
+        tracing::debug!(stage, %message, "progress");
+        if let Some(sink) = &self.sink {
+            sink(Event {
+                command_id: self.command_id.clone(),
+                session_id: self.session_id.clone(),
+                stage,
+                message,
+                fraction,
+            });
+        }
+    }
+
+    /// A sink for plugin progress reports, forwarded as `stage` events.
+    pub(crate) fn plugin_sink(&self, stage: &'static str) -> ralex_host::ProgressSink {
+        let me = self.clone();
+        Arc::new(move |event: ralex_host::ProgressEvent| {
+            me.emit_fraction(stage, event.message, event.fraction);
+        })
+    }
+}

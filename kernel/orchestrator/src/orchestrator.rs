@@ -1,0 +1,380 @@
+//! The whole pipeline of DESIGN.md §1 for one command, shared by `ralex run` and
+//! the gateway: understand → decide (confirmations bound to the intent) → dry run,
+//! undo, direct execution, or the coding agent → record in the session history →
+//! answer.
+//!
+//! Owns: [`Orchestrator`] (what the pipeline needs: host, store, plugins per role,
+//! models, settings, where events go) and [`Orchestrator::handle`]. Every command
+//! is one `tracing` span (`command`, with its id and session) with a span per
+//! stage, and emits progress [`Event`](crate::Event)s. A plugin's fault is a
+//! failed answer with the reason, never a panic; only faults of the kernel itself
+//! (the audit trail cannot be written, the project cannot be opened) are errors.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ralex_caps::workspace::{Workspace, WorkspaceLimits};
+use ralex_host::calls::router::PluginRouter;
+use ralex_host::{Host, Plugin};
+use ralex_intent::{Intent, IntentKind};
+use ralex_models::Models;
+use ralex_policy::Verdict;
+use ralex_store::{FinishedCommand, NewCommand, Store};
+use tracing::Instrument;
+
+use crate::answer::{Answer, Status};
+use crate::confirm::{self, DEFAULT_CONFIRMATION_TTL};
+use crate::direct::Direct;
+use crate::events::{Emitter, EventSink};
+use crate::gate::Gate;
+use crate::ids;
+use crate::pipeline::{PipelineError, kind_and_risk, understand};
+use crate::request::{CommandRequest, Confirm};
+use crate::speak::describe_dry_run;
+
+/// A plugin for a role, or why there is none.
+pub type Role = Result<Arc<Plugin>, String>;
+
+/// The plugins of each pipeline role.
+#[derive(Clone)]
+pub struct Roles {
+    /// Turns words into an intent.
+    pub parser: Role,
+    /// Adds standards and patterns to the agent's prompt (optional).
+    pub enhancer: Role,
+    /// Carries out model-backed intents.
+    pub agent: Role,
+    /// The model router, told how routed commands turned out (optional).
+    pub router: Option<Arc<PluginRouter>>,
+}
+
+/// Limits and defaults of the pipeline (`[agent]` and `[pipeline]` in ralex.toml).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Most model round trips of one command.
+    pub max_steps: u32,
+    /// Most money one command may spend, USD.
+    pub max_cost_usd: f64,
+    /// Run the tests after every change (else only when the command asks or fixes).
+    pub always_run_tests: bool,
+    /// Tokens of project context given to the agent.
+    pub context_tokens: usize,
+    /// Tokens the prompt enhancer may add.
+    pub enhancer_tokens: u32,
+    /// How long a confirmation request stays valid.
+    pub confirmation_ttl: Duration,
+    /// Time limit of the parse stage.
+    pub parse_timeout: Duration,
+    /// Time limit of the enhance stage.
+    pub enhance_timeout: Duration,
+    /// Time limit of the route stage.
+    pub route_timeout: Duration,
+    /// Time limit of one test run.
+    pub test_timeout: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            max_steps: 16,
+            max_cost_usd: 0.50,
+            always_run_tests: false,
+            context_tokens: 6_000,
+            enhancer_tokens: 1_500,
+            confirmation_ttl: DEFAULT_CONFIRMATION_TTL,
+            parse_timeout: Duration::from_secs(10),
+            enhance_timeout: Duration::from_secs(10),
+            route_timeout: Duration::from_secs(10),
+            test_timeout: Duration::from_secs(600),
+        }
+    }
+}
+
+/// Everything one command needs.
+pub struct Orchestrator {
+    pub(crate) host: Arc<Host>,
+    pub(crate) store: Arc<Store>,
+    pub(crate) roles: Roles,
+    pub(crate) models: Option<Arc<Models>>,
+    pub(crate) settings: Settings,
+    pub(crate) events: Option<EventSink>,
+}
+
+/// What every stage of one command shares.
+pub(crate) struct Ctx<'a> {
+    pub(crate) request: &'a CommandRequest,
+    pub(crate) command_id: String,
+    pub(crate) workspace: Arc<Workspace>,
+    pub(crate) project_key: String,
+    pub(crate) gate: Gate,
+    pub(crate) emit: Emitter,
+    /// The snapshot after the command's last write, once taken.
+    pub(crate) snapshot_after: std::sync::Mutex<Option<String>>,
+}
+
+impl Orchestrator {
+    /// An orchestrator over `host` and `store` with these plugins and models.
+    pub fn new(
+        host: Arc<Host>,
+        store: Arc<Store>,
+        roles: Roles,
+        models: Option<Arc<Models>>,
+        settings: Settings,
+    ) -> Orchestrator {
+        Orchestrator {
+            host,
+            store,
+            roles,
+            models,
+            settings,
+            events: None,
+        }
+    }
+
+    /// Sends every command's progress events to `sink`.
+    pub fn with_events(mut self, sink: EventSink) -> Orchestrator {
+        self.events = Some(sink);
+        self
+    }
+
+    /// The settings in use.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Runs one command through the pipeline and answers it.
+    pub async fn handle(&self, request: &CommandRequest) -> Result<Answer, PipelineError> {
+        let command_id = ids::command_id();
+        let span = tracing::info_span!("command", id = %command_id, session = %request.session_id);
+        self.handle_in(request, command_id).instrument(span).await
+    }
+
+    async fn handle_in(
+        &self,
+        request: &CommandRequest,
+        command_id: String,
+    ) -> Result<Answer, PipelineError> {
+        let workspace = Arc::new(
+            Workspace::open(&request.project, WorkspaceLimits::default()).map_err(|e| {
+                PipelineError::Project(format!(
+                    "cannot open the project {}: {e}",
+                    request.project.display()
+                ))
+            })?,
+        );
+        let ctx = Ctx {
+            request,
+            project_key: workspace.root().display().to_string(),
+            workspace,
+            gate: Gate::new(
+                Arc::clone(self.host.policy()),
+                Arc::clone(&self.store),
+                request.who.principal.clone(),
+                &request.who.actor,
+                &request.who.label,
+            ),
+            emit: Emitter::new(&command_id, &request.session_id, self.events.clone()),
+            command_id,
+            snapshot_after: std::sync::Mutex::new(None),
+        };
+        ctx.emit.emit("parse", "Understanding the command");
+        let parser = match &self.roles.parser {
+            Ok(parser) => parser,
+            Err(why) => {
+                return Ok(ctx.failed(
+                    None,
+                    format!("I cannot understand commands right now: {why}"),
+                ));
+            }
+        };
+        let understood = tokio::time::timeout(
+            self.settings.parse_timeout,
+            understand(&self.host, parser, &ctx.workspace, &request.transcript),
+        )
+        .instrument(tracing::info_span!("stage", name = "parse"))
+        .await;
+        let understood = match understood {
+            Err(_) => {
+                return Ok(ctx.failed(
+                    None,
+                    format!(
+                        "Understanding the command took longer than {} s, so I stopped. Nothing was changed.",
+                        self.settings.parse_timeout.as_secs()
+                    ),
+                ));
+            }
+            Ok(Err(e)) => return Ok(ctx.failed(None, format!("{e}. Nothing was changed."))),
+            Ok(Ok(understood)) => understood,
+        };
+        let (intent, normalized) = (understood.intent, understood.normalized);
+        let mut answer = self.run_intent(&ctx, &intent, &normalized).await?;
+        answer.normalized = Some(normalized);
+        Ok(answer)
+    }
+
+    /// Everything after understanding: decide, then do.
+    async fn run_intent(
+        &self,
+        ctx: &Ctx<'_>,
+        intent: &Intent,
+        normalized: &str,
+    ) -> Result<Answer, PipelineError> {
+        if let Some(answer) = self.decide(ctx, intent)? {
+            return Ok(answer);
+        }
+        if ctx.request.dry_run {
+            ctx.emit.emit("done", "Dry run: nothing was changed");
+            return Ok(ctx.answer(intent, Status::Completed, describe_dry_run(intent)));
+        }
+        self.begin(ctx, intent, normalized)?;
+        let answer = match intent.kind {
+            IntentKind::Undo => self.undo_in(ctx, intent, None, true).await,
+            _ => {
+                let direct = Direct::new(
+                    ctx.workspace.root().to_path_buf(),
+                    Arc::clone(&ctx.workspace),
+                    ctx.gate.clone(),
+                )
+                .with_test_timeout(self.settings.test_timeout);
+                match direct.execute(intent, normalized).await {
+                    Some(outcome) => ctx.outcome_answer(intent, outcome),
+                    None => self.run_agent(ctx, intent, normalized, &direct).await,
+                }
+            }
+        };
+        self.finish(ctx, &answer);
+        ctx.emit.emit("done", answer.response.clone());
+        Ok(answer)
+    }
+
+    /// The policy on the intent, with the person's confirmation; `Some` answer
+    /// when the command stops here (denied, or waiting for a confirmation).
+    fn decide(&self, ctx: &Ctx<'_>, intent: &Intent) -> Result<Option<Answer>, PipelineError> {
+        let _stage = tracing::info_span!("stage", name = "policy").entered();
+        ctx.emit.emit("policy", "Checking the policy");
+        let request = ctx.request;
+        let digest = confirm::intent_digest(intent, &ctx.project_key);
+        let confirmed = match &request.confirm {
+            Confirm::No => false,
+            Confirm::Upfront => true,
+            Confirm::Pending(id) => {
+                let taken = self
+                    .store
+                    .confirmation_take(
+                        id.as_deref(),
+                        &request.session_id,
+                        &ctx.project_key,
+                        &request.who.actor,
+                        &digest,
+                        ids::now_ms(),
+                    )
+                    .map_err(|e| PipelineError::Audit(e.to_string()))?;
+                if let Some(why) = confirm::refusal(&taken) {
+                    return Ok(Some(ctx.answer(
+                        intent,
+                        Status::Denied,
+                        format!("I did not run it: {why}. Nothing was changed."),
+                    )));
+                }
+                true
+            }
+        };
+        let notes: &[&str] = if request.dry_run { &["dry run"] } else { &[] };
+        let decision = ctx
+            .gate
+            .decide_command(intent, &request.transcript, confirmed, notes)?;
+        let (kind, risk) = kind_and_risk(intent);
+        match decision.verdict {
+            Verdict::Allow => Ok(None),
+            Verdict::Deny => Ok(Some(ctx.answer(
+                intent,
+                Status::Denied,
+                format!(
+                    "I may not do that: {}",
+                    decision.explain(
+                        &request.who.label,
+                        "command:run",
+                        &format!("a {risk} `{kind}` command")
+                    )
+                ),
+            ))),
+            Verdict::NeedsConfirmation if request.dry_run => Ok(None),
+            Verdict::NeedsConfirmation => {
+                let id = confirm::new_id();
+                confirm::ask(
+                    &self.store,
+                    &id,
+                    &request.session_id,
+                    &ctx.project_key,
+                    &request.who.actor,
+                    &digest,
+                    &request.transcript,
+                    ids::now_ms(),
+                    self.settings.confirmation_ttl,
+                )
+                .map_err(|e| PipelineError::Audit(e.to_string()))?;
+                let what = describe_dry_run(intent)
+                    .trim_start_matches("Dry run: ")
+                    .replace(" Nothing was changed.", "")
+                    .replace(" This is destructive and would need your confirmation.", "");
+                let mut answer = ctx.answer(
+                    intent,
+                    Status::NeedsConfirmation,
+                    format!(
+                        "{what} This is {risk}, so I need your confirmation: say confirm within {} seconds to go ahead. Nothing was done yet.",
+                        self.settings.confirmation_ttl.as_secs()
+                    ),
+                );
+                answer.confirmation_id = Some(id);
+                ctx.emit.emit("policy", "Waiting for your confirmation");
+                Ok(Some(answer))
+            }
+        }
+    }
+
+    /// Records the command in the session history as running.
+    fn begin(&self, ctx: &Ctx<'_>, intent: &Intent, normalized: &str) -> Result<(), PipelineError> {
+        let intent_json = serde_json::to_string(intent).unwrap_or_else(|_| "{}".into());
+        self.store
+            .command_begin(&NewCommand {
+                id: &ctx.command_id,
+                session: &ctx.request.session_id,
+                project: &ctx.project_key,
+                actor: &ctx.request.who.actor,
+                transcript: normalized,
+                intent: &intent_json,
+                started_ms: ids::now_ms(),
+            })
+            .map_err(|e| PipelineError::Audit(e.to_string()))
+    }
+
+    /// Records how the command ended (a failure to record is logged: the answer
+    /// and the audit trail already say what happened).
+    fn finish(&self, ctx: &Ctx<'_>, answer: &Answer) {
+        let state = serde_json::to_value(answer.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_else(|| "failed".into());
+        let changed: Vec<String> = answer.changes.iter().map(|c| c.path.clone()).collect();
+        let after = ctx
+            .snapshot_after
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        let result = self.store.command_finish(
+            &ctx.command_id,
+            &FinishedCommand {
+                state: &state,
+                response: &answer.response,
+                model: answer.model.as_deref(),
+                cost_nusd: (answer.cost_usd * 1e9).round() as i64,
+                snapshot_after: after.as_deref(),
+                changed: &changed,
+                finished_ms: ids::now_ms(),
+            },
+        );
+        if let Err(e) = result {
+            tracing::error!(error = %e, "cannot record how the command ended");
+        }
+    }
+}

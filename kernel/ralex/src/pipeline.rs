@@ -1,0 +1,51 @@
+//! Building the orchestrator for one CLI command (and later the server): the
+//! plugins of each pipeline role from the registry (with the reason when one is
+//! missing), the model layer with its router, and the `[agent]` settings.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use ralex_orchestrator::{Orchestrator, Role, Roles};
+
+use crate::config::Config;
+use crate::plugins::Registry;
+
+/// The plugin named `name` for `role`, or why it cannot be used.
+fn role(registry: &Registry, name: &str, role: &str) -> Role {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(format!("no {role} is configured in [pipeline]"));
+    }
+    match registry.get(name) {
+        Some(plugin) => Ok(Arc::clone(plugin)),
+        None => Err(match registry.refusal(name) {
+            Some(refused) => format!("the {role} plugin `{name}` was refused: {}", refused.error),
+            None => format!(
+                "the {role} plugin `{name}` is not installed; build the first-party plugins with `make setup` (or `cargo xtask plugins`) and check `ralex doctor`"
+            ),
+        }),
+    }
+}
+
+/// The orchestrator over `registry` with the configured roles and models.
+pub fn open(config: &Config, registry: &Registry) -> Result<Orchestrator> {
+    let settings = config.agent.settings()?;
+    let opened = crate::models::open(config, registry)?;
+    let roles = Roles {
+        parser: role(registry, &config.pipeline.command_parser, "command parser"),
+        enhancer: role(
+            registry,
+            &config.pipeline.prompt_enhancer,
+            "prompt enhancer",
+        ),
+        agent: role(registry, &config.pipeline.agent, "agent"),
+        router: opened.router,
+    };
+    Ok(Orchestrator::new(
+        Arc::clone(&registry.host),
+        Arc::clone(&registry.store),
+        roles,
+        Some(opened.models),
+        settings,
+    ))
+}

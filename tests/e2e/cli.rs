@@ -49,7 +49,13 @@ fn a_destructive_command_needs_confirmation_and_exits_3() {
         .env_remove("RALEX_MODEL")
         .env_remove("OPENAI_API_KEY")
         .env_remove("ANTHROPIC_API_KEY")
-        .args(["run", "delete the file config dot py", "--project", p, "--yes"])
+        .args([
+            "run",
+            "delete the file config dot py",
+            "--project",
+            p,
+            "--yes",
+        ])
         .output()
         .unwrap();
     let r = Result::from(r);

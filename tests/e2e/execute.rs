@@ -3,54 +3,10 @@
 //! project's tests — each decided by policy and audited; intents that need the
 //! coding agent are refused clearly.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::support::*;
-
-/// A copy of the sample project in a temp folder, optionally a git repository
-/// with one commit.
-fn project(git: bool) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("inventory");
-    copy_dir(&sample_project(), &root);
-    if git {
-        for args in [
-            &["init", "-q"][..],
-            &["add", "-A"],
-            &[
-                "-c",
-                "user.name=Tester",
-                "-c",
-                "user.email=t@example.com",
-                "commit",
-                "-qm",
-                "initial import",
-            ],
-        ] {
-            let status = Command::new("git")
-                .args(args)
-                .current_dir(&root)
-                .status()
-                .unwrap();
-            assert!(status.success(), "git {args:?}");
-        }
-    }
-    (dir, root)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 fn run(env: &Env, root: &Path, command: &str) -> Result {
     env.run(&[
@@ -71,20 +27,6 @@ fn fails_saying(env: &Env, root: &Path, command: &str, what: &str) {
         .unwrap_or_default()
         .to_string();
     assert!(response.contains(what), "{response}");
-}
-
-fn audited(env: &Env, action: &str) -> Vec<serde_json::Value> {
-    let entries = env
-        .run(&["audit", "show", "--json", "--limit", "0"])
-        .ok()
-        .json();
-    entries
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["action"] == action)
-        .cloned()
-        .collect()
 }
 
 #[test]
@@ -209,17 +151,6 @@ fn read_and_search_show_the_project() {
 
     // Not a git repository: git commands say so, nothing else happens.
     fails_saying(&env, &root, "git status", "not a git repository");
-}
-
-fn with_makefile(root: &Path, recipe: &str) {
-    std::fs::write(root.join("Makefile"), format!("test:\n\t{recipe}\n")).unwrap();
-    // The sample's Python tests would be found first without a configured command.
-    std::fs::create_dir_all(root.join(".ralex")).unwrap();
-    std::fs::write(
-        root.join(".ralex/config.toml"),
-        "[project]\ntest_command = \"make test\"\n",
-    )
-    .unwrap();
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! `cargo build -p ralex`) with its real plugins (staged by `cargo xtask plugins`),
 //! each with a private `RALEX_HOME`, and check what a user or a script sees.
 
+mod agent;
 mod audit;
 mod cli;
 mod execute;

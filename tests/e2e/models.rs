@@ -2,32 +2,12 @@
 //! `ralex-model-testserver` binary (a scripted OpenAI-compatible provider), each
 //! test with its own `RALEX_HOME` and server.
 
-use ralex_model_testserver::ServerProcess as ModelServer;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::support::*;
 
-/// Variables that would enable other providers or models from the caller's
-/// environment: removed from every run.
-const MODEL_VARS: &[&str] = &[
-    "OPENAI_API_KEY",
-    "ANTHROPIC_API_KEY",
-    "OPENROUTER_API_KEY",
-    "DEEPSEEK_API_KEY",
-    "RALEX_OPENAI_BASE_URL",
-    "RALEX_OPENAI_API_KEY",
-    "RALEX_MODEL",
-    "RALEX_MODEL_CONTEXT",
-    "RALEX_STT_MODEL",
-];
-
 /// The lab provider's key: it reaches the provider and nothing else.
 const KEY: &str = "sk-e2e-SECRET-7777-do-not-leak";
-
-/// The scripted provider binary, built next to `ralex`; killed on drop.
-fn model_server() -> ModelServer {
-    ModelServer::start(&binary().with_file_name("ralex-model-testserver"))
-}
 
 /// `ralex ARGS` in `env` with no provider variables but `vars`.
 fn ralex(env: &Env, args: &[&str], vars: &[(&str, &str)]) -> Result {
@@ -101,15 +81,6 @@ fn today_utc() -> String {
         .unwrap()
         .query_row("SELECT date('now')", [], |row| row.get(0))
         .unwrap()
-}
-
-/// The chat requests the server received (control calls are not recorded).
-fn chat_requests(server: &ModelServer) -> Vec<Value> {
-    server
-        .requests()
-        .into_iter()
-        .filter(|r| r["path"] == "/v1/chat/completions")
-        .collect()
 }
 
 #[test]

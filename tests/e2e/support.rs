@@ -3,6 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub use ralex_model_testserver::ServerProcess as ModelServer;
+use serde_json::Value;
+
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -111,4 +114,117 @@ pub fn copy_staged(kind: &str, name: &str, into: &Path) -> PathBuf {
         std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
     }
     to
+}
+
+/// A copy of the sample project in a temp folder, optionally a git repository
+/// with one commit.
+pub fn project(git: bool) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("inventory");
+    copy_dir(&sample_project(), &root);
+    if git {
+        run_git(&root, &["init", "-q"]);
+        commit_all(&root, "initial import");
+    }
+    (dir, root)
+}
+
+/// `git ARGS` in `root`, which must succeed; its stdout.
+pub fn run_git(root: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Commits everything in `root` with `message`.
+pub fn commit_all(root: &Path, message: &str) {
+    run_git(root, &["add", "-A"]);
+    run_git(
+        root,
+        &[
+            "-c",
+            "user.name=Tester",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-qm",
+            message,
+        ],
+    );
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A Makefile whose `test` target runs `recipe`, configured as the test command.
+pub fn with_makefile(root: &Path, recipe: &str) {
+    std::fs::write(root.join("Makefile"), format!("test:\n\t{recipe}\n")).unwrap();
+    // The sample's Python tests would be found first without a configured command.
+    std::fs::create_dir_all(root.join(".ralex")).unwrap();
+    std::fs::write(
+        root.join(".ralex/config.toml"),
+        "[project]\ntest_command = \"make test\"\n",
+    )
+    .unwrap();
+}
+
+/// The audit entries of `action`, oldest first.
+pub fn audited(env: &Env, action: &str) -> Vec<Value> {
+    let entries = env
+        .run(&["audit", "show", "--json", "--limit", "0"])
+        .ok()
+        .json();
+    entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == action)
+        .cloned()
+        .collect()
+}
+
+/// Variables that would enable other providers or models from the caller's
+/// environment: removed from every run that uses a model.
+pub const MODEL_VARS: &[&str] = &[
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "OPENROUTER_API_KEY",
+    "DEEPSEEK_API_KEY",
+    "RALEX_OPENAI_BASE_URL",
+    "RALEX_OPENAI_API_KEY",
+    "RALEX_MODEL",
+    "RALEX_MODEL_CONTEXT",
+    "RALEX_STT_MODEL",
+];
+
+/// The scripted provider binary, built next to `ralex`; killed on drop.
+pub fn model_server() -> ModelServer {
+    ModelServer::start(&binary().with_file_name("ralex-model-testserver"))
+}
+
+/// The chat requests the server received (control calls are not recorded).
+pub fn chat_requests(server: &ModelServer) -> Vec<Value> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|r| r["path"] == "/v1/chat/completions")
+        .collect()
 }

@@ -1,8 +1,10 @@
-//! Benchmark of the pipeline's front for a dry run (issue: orchestrator): the
-//! command-parser plugin (a fresh sandboxed call), the target resolver over the
-//! sample project, and `command:run` decided for the user and audited (a
-//! synchronous commit to a file-backed SQLite store) — everything `ralex run
-//! --dry-run` does besides starting the process. Target: ≤ 1 ms median, ≤ 5 ms p99.
+//! Benchmark of a dry-run command through the whole pipeline (issue: orchestrator):
+//! `Orchestrator::handle` — opening the project, the command-parser plugin (a fresh
+//! sandboxed call), the target resolver over the sample project, the confirmation
+//! digest, `command:run` decided for the user and audited (a synchronous commit to a
+//! file-backed SQLite store), progress events and the answer — everything `ralex
+//! run --dry-run` and `POST /v4/voice-command` with `dry_run` do besides the process
+//! start or the HTTP layer. Target: ≤ 1 ms median, ≤ 5 ms p99.
 //!
 //! Run with `cargo bench -p ralex-orchestrator --bench pipeline` after
 //! `cargo xtask plugins`. Criterion reports the median; a separate pass of 2,000
@@ -13,9 +15,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use ralex_caps::workspace::{Workspace, WorkspaceLimits};
 use ralex_host::{Host, HostConfig};
-use ralex_orchestrator::{Gate, understand};
+use ralex_orchestrator::{CommandRequest, Confirm, Orchestrator, Roles, Settings, Status, Who};
 use ralex_policy::{Principal, Scope};
 use ralex_store::Store;
 
@@ -50,28 +51,38 @@ fn pipeline(c: &mut Criterion) {
         manifest.display()
     );
     let parser = host.load(&manifest).unwrap();
-    let workspace = Workspace::open(
-        &root().join("tests/fixtures/inventory"),
-        WorkspaceLimits::default(),
-    )
-    .unwrap();
-    let gate = Gate::new(
-        Arc::clone(host.policy()),
+    let orchestrator = Orchestrator::new(
+        Arc::new(host),
         Arc::clone(&store),
-        Principal::user("cli", Scope::Admin, &[]),
-        "user:cli",
-        "user `cli`",
-    );
+        Roles {
+            parser: Ok(Arc::new(parser)),
+            enhancer: Err("not used by a dry run".into()),
+            agent: Err("not used by a dry run".into()),
+            router: None,
+        },
+        None,
+        Settings::default(),
+    )
+    .with_events(Arc::new(|event| {
+        std::hint::black_box(event);
+    }));
+    let request = CommandRequest {
+        transcript: COMMAND.into(),
+        project: root().join("tests/fixtures/inventory"),
+        session_id: "bench".into(),
+        dry_run: true,
+        confirm: Confirm::No,
+        who: Who {
+            principal: Principal::user("cli", Scope::Admin, &[]),
+            actor: "user:cli".into(),
+            label: "user `cli`".into(),
+        },
+    };
     let once = || async {
-        let understood = understand(&host, &parser, &workspace, COMMAND)
-            .await
-            .unwrap();
-        let decision = gate
-            .decide_command(&understood.intent, COMMAND, false, &["dry run"])
-            .unwrap();
-        assert!(decision.allowed());
+        let answer = orchestrator.handle(&request).await.unwrap();
+        assert_eq!(answer.status, Status::Completed);
         assert_eq!(
-            understood.intent.targets[0].path.as_deref(),
+            answer.intent["targets"][0]["path"].as_str(),
             Some("inventory/parse_config.py")
         );
     };

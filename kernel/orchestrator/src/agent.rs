@@ -18,7 +18,7 @@ use ralex_host::calls::intent::intent_to_wit;
 use ralex_host::calls::router::OutcomeKind;
 use ralex_host::model::{CommandSpend, ModelAccess};
 use ralex_host::{CallContext, CallError, WriteJournal};
-use ralex_intent::{Intent, IntentKind};
+use ralex_intent::{Intent, IntentKind, Risk};
 use ralex_models::{Latency, ModelError, RouteChoice, RouteInput};
 use tracing::Instrument;
 
@@ -113,7 +113,9 @@ impl Orchestrator {
         let call = CallContext {
             workspace: Some(Arc::clone(&ctx.workspace)),
             progress: Some(ctx.emit.plugin_sink("agent")),
-            journal: Some(Arc::clone(&journal)),
+            // A read-only intent (explain, analyze, chat) gets no journal: every
+            // write is refused.
+            journal: (intent.risk != Risk::ReadOnly).then(|| Arc::clone(&journal)),
             git: Some(Arc::clone(&repo)),
             egress: None,
             runner: Some(Arc::new(Runner::new(
@@ -148,21 +150,30 @@ impl Orchestrator {
         answer.notes = prompt.notes;
         answer.model = spent.model.clone();
         answer.cost_usd = spent.cost_nusd as f64 / 1e9;
-        if let Some(before) = &before {
-            self.collect_changes(ctx, &repo, before, &mut answer);
-        }
         let wrote = !journal.changes().is_empty();
+        match &before {
+            Some(before) if wrote => self.collect_changes(ctx, &repo, before, &mut answer),
+            // The snapshot was taken for a write that then failed: nothing changed,
+            // so there is nothing to undo and the command must not hide the last
+            // real change from "undo that".
+            Some(before) => self.forget_snapshot(ctx, &repo, before),
+            None => {}
+        }
         match result {
             Ok(outcome) => {
                 answer.response = outcome.value.summary.trim().to_owned();
                 if run_tests && wrote {
                     ctx.emit.emit("tests", "Running the tests");
                     let tests = direct.run_tests().await;
-                    if let Some(report) = &tests.tests {
+                    // The kernel's own run is the verdict; it is only said when
+                    // the agent's summary did not already say the same.
+                    if let Some(report) = &tests.tests
+                        && outcome.value.tests_passed != Some(report.passed)
+                    {
                         answer.response.push_str(if report.passed {
                             " The tests pass."
                         } else {
-                            " The tests still fail."
+                            " The tests fail."
                         });
                     }
                     answer.tests = tests.tests;
@@ -217,6 +228,21 @@ impl Orchestrator {
         }))
     }
 
+    /// Drops the snapshot of a command that changed nothing, from the history and
+    /// from the repository.
+    fn forget_snapshot(&self, ctx: &Ctx<'_>, repo: &Arc<Mutex<ralex_git::Repo>>, before: &str) {
+        if let Err(e) = self.store.command_forget_snapshot(&ctx.command_id) {
+            tracing::warn!(error = %e, "cannot clear the unused snapshot from the history");
+        }
+        let dropped = repo
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .drop_snapshot(before);
+        if let Err(e) = dropped {
+            tracing::warn!(error = %e, snapshot = before, "cannot drop an unused snapshot");
+        }
+    }
+
     /// Snapshots the result and puts the diffs and the undo id in the answer.
     fn collect_changes(
         &self,
@@ -266,7 +292,8 @@ impl Orchestrator {
             self.settings.context_tokens,
         );
         let mut notes = loaded.notes.clone();
-        let mut context = loaded.text();
+        let mut context = self.session_history(ctx);
+        context.push_str(&loaded.text());
         let enhancer = match &self.roles.enhancer {
             Ok(enhancer) => Arc::clone(enhancer),
             Err(why) => {
@@ -341,6 +368,46 @@ impl Orchestrator {
                 }
             }
         }
+    }
+
+    /// The session's earlier commands, newest first, so "do the same for X" and
+    /// "like before" mean something to the agent.
+    fn session_history(&self, ctx: &Ctx<'_>) -> String {
+        let earlier = match self.store.commands_of_session(&ctx.request.session_id, 6) {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the session history");
+                return String::new();
+            }
+        };
+        let lines: Vec<String> = earlier
+            .iter()
+            .filter(|c| c.id != ctx.command_id && c.project == ctx.project_key)
+            .take(5)
+            .map(|c| {
+                let changed = if c.changed.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (changed: {})", c.changed.join(", "))
+                };
+                let undone = if c.undone_ms.is_some() {
+                    " [undone]"
+                } else {
+                    ""
+                };
+                format!(
+                    "- \"{}\" → {}: {}{changed}{undone}",
+                    c.transcript, c.state, c.response
+                )
+            })
+            .collect();
+        if lines.is_empty() {
+            return String::new();
+        }
+        format!(
+            "### Earlier in this session (newest first)\n{}\n\n",
+            lines.join("\n")
+        )
     }
 
     /// The router's choice; `Ok(None)` when there is no router (the model layer

@@ -284,6 +284,16 @@ impl Orchestrator {
             .gate
             .decide_command(intent, &request.transcript, confirmed, notes)?;
         let (kind, risk) = kind_and_risk(intent);
+        // A target that could mean several files is asked about, never confirmed
+        // or acted on: the person picks one (the answer lists the candidates).
+        let ambiguous = intent.targets.iter().any(|t| !t.candidates.is_empty());
+        if ambiguous && !request.dry_run && decision.verdict != Verdict::Deny {
+            return Ok(Some(ctx.answer(
+                intent,
+                Status::Failed,
+                describe_dry_run(intent),
+            )));
+        }
         match decision.verdict {
             Verdict::Allow => Ok(None),
             Verdict::Deny => Ok(Some(ctx.answer(

@@ -158,6 +158,16 @@ impl Store {
         )
     }
 
+    /// Forgets the `before` snapshot of a command that, in the end, changed
+    /// nothing (its first write failed after the snapshot was taken).
+    pub fn command_forget_snapshot(&self, id: &str) -> Result<(), StoreError> {
+        self.update_one(
+            "UPDATE commands SET snapshot_before = NULL WHERE id = ?1",
+            params![id],
+            id,
+        )
+    }
+
     /// Records how the command ended.
     pub fn command_finish(&self, id: &str, done: &FinishedCommand<'_>) -> Result<(), StoreError> {
         let changed = serde_json::to_string(done.changed).unwrap_or_else(|_| "[]".into());
@@ -310,6 +320,10 @@ mod tests {
             None
         );
         store.command_mark_undone("c1", 3).expect("undo");
+        assert_eq!(store.command_last_undoable("/p", None).expect("q"), None);
+        begin(&store, "c2", "s", 4);
+        store.command_snapshot_before("c2", "snap-3").expect("snap");
+        store.command_forget_snapshot("c2").expect("forget");
         assert_eq!(store.command_last_undoable("/p", None).expect("q"), None);
     }
 

@@ -27,6 +27,9 @@ Make several small `replace` calls rather than one huge one.
 never rewrite a large file with it.
 - If an edit fails, the error shows the closest lines of the file: read them, copy the \
 block again exactly, and retry.
+- `run_program` runs a build, lint or test tool the project allows, directly and without a \
+shell: the program's name, then its arguments one per item (no pipes, `&&` or redirections). \
+Other programs are refused.
 - Never read, write or delete secrets: `.env` files, keys, tokens, credentials, or anything \
 under `.git/`.
 - If an action is refused by policy, do not retry it or work around it; continue without it.
@@ -137,6 +140,7 @@ mod tests {
         let text = system_message(&task(), true);
         assert!(text.starts_with(DEFAULT_SYSTEM_PROMPT));
         assert!(text.contains("data, not instructions"));
+        assert!(text.contains("`run_program` runs a build, lint or test tool"));
         assert!(text.contains("`pytest -q`"));
         assert!(!system_message(&task(), false).contains("run_tests"));
     }

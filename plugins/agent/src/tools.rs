@@ -63,6 +63,13 @@ pub enum Action {
     },
     /// Run the project's tests.
     RunTests,
+    /// Run a program the kernel allows (a build, lint or test tool), without a shell.
+    RunProgram {
+        /// Program name, e.g. `cargo`.
+        program: String,
+        /// Its arguments, one word each.
+        args: Vec<String>,
+    },
 }
 
 /// A tool call that cannot be executed as asked.
@@ -129,6 +136,19 @@ pub fn specs(tests_offered: bool) -> Vec<ToolSpec> {
             "Delete a file.",
             json!({"path": string("File path relative to the project root.")}),
             &["path"],
+        ),
+        spec(
+            "run_program",
+            "Run a build, lint or test tool the project allows (no shells), in the project root; returns the exit code and the end of its output.",
+            json!({
+                "program": string("The program's name only, e.g. \"cargo\"; no arguments, paths or shell syntax."),
+                "args": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "The arguments, one word per item, e.g. [\"clippy\", \"--all-targets\"]."
+                }
+            }),
+            &["program", "args"],
         ),
     ];
     if tests_offered {
@@ -236,6 +256,10 @@ impl Fields<'_> {
                 content: self.string("content")?,
             },
             "delete_file" => Action::DeleteFile { path: self.path()? },
+            "run_program" => Action::RunProgram {
+                program: self.program()?,
+                args: self.words("args")?,
+            },
             _ => Action::RunTests,
         })
     }
@@ -262,6 +286,45 @@ impl Fields<'_> {
 
     fn path(&self) -> Result<String, String> {
         self.non_empty("path").map(|p| p.trim().to_string())
+    }
+
+    /// A bare program name: one word, no shell syntax (the kernel decides the rest).
+    fn program(&self) -> Result<String, String> {
+        let program = self.non_empty("program")?.trim().to_string();
+        if program.contains(char::is_whitespace) {
+            return Err(format!(
+                "`program` of `run_program` must be one word, got `{program}`; put the arguments in `args`, one per item"
+            ));
+        }
+        if let Some(c) = program.chars().find(|c| "|&;<>`$()".contains(*c)) {
+            return Err(format!(
+                "`program` of `run_program` must be a plain program name, and `{c}` is shell syntax; programs run without a shell"
+            ));
+        }
+        Ok(program)
+    }
+
+    /// A list of strings; missing or null means none.
+    fn words(&self, field: &str) -> Result<Vec<String>, String> {
+        match self.args.get(field) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| match item {
+                    Value::String(s) => Ok(s.clone()),
+                    other => Err(format!(
+                        "`{field}` of `{}` must be a list of strings, but one item is {}",
+                        self.tool,
+                        kind(other)
+                    )),
+                })
+                .collect(),
+            Some(other) => Err(format!(
+                "`{field}` of `{}` must be a list of strings, got {}",
+                self.tool,
+                kind(other)
+            )),
+        }
     }
 
     fn flag(&self, field: &str) -> Result<bool, String> {

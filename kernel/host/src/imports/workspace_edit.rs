@@ -42,8 +42,8 @@ impl CallState {
         })?;
         let journal = self.context.journal.clone().ok_or_else(|| {
             error(
-                ErrorCode::Unavailable,
-                "this call cannot change files: the kernel did not open a change journal for it, so the change could not be undone",
+                ErrorCode::Denied,
+                "this call may not change files: the command is read-only (explain, analyze, chat), or the kernel opened no change journal for it, so a change could not be undone",
             )
         })?;
         Ok((ws, journal))

@@ -3,11 +3,13 @@
 //! /v4/voice-command` gives. Exit codes: 0 done, 1 failed (or the tests fail), 2
 //! usage, 3 denied by policy or waiting for a confirmation.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
 use ralex_intent::Intent;
-use ralex_orchestrator::{CommandRequest, Confirm, Status};
+use ralex_orchestrator::{CommandRequest, Confirm, Event, Status};
 
 use crate::cli::RunArgs;
 use crate::commands::answer::{exit_code, print_answer};
@@ -25,7 +27,13 @@ pub async fn run(args: RunArgs, home: &Home, config: &Config) -> CliResult {
     }
     let project = project_dir(args.project.as_deref())?;
     let registry = Registry::open(home, config)?;
-    let orchestrator = crate::pipeline::open(config, &registry)?;
+    let mut orchestrator = crate::pipeline::open(config, &registry)?;
+    if !args.json && std::io::stderr().is_terminal() {
+        // Live progress for a person watching; scripts get the answer only.
+        orchestrator = orchestrator.with_events(Arc::new(|event: Event| {
+            eprintln!("\x1b[2m· {}\x1b[0m", event.message);
+        }));
+    }
     let confirm = match (&args.confirm, args.yes) {
         (Some(id), _) => Confirm::Pending(Some(id.clone())),
         (None, true) => Confirm::Upfront,

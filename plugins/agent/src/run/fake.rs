@@ -22,6 +22,8 @@ pub struct FakeHost {
     pub denied: Vec<String>,
     /// Outputs of the test command, in order.
     pub test_outputs: VecDeque<ExecOutput>,
+    /// Programs the policy refuses to run.
+    pub denied_programs: Vec<String>,
     /// Every chat request received.
     pub requests: Vec<ChatRequest>,
     /// Every program run, with its arguments.
@@ -222,6 +224,12 @@ impl Host for FakeHost {
     }
 
     fn exec(&mut self, program: &str, args: &[String]) -> Result<ExecOutput, Error> {
+        if self.denied_programs.iter().any(|p| p == program) {
+            return Err(Error::new(
+                ErrorCode::Denied,
+                format!("policy rule `no-shells` forbids running {program}"),
+            ));
+        }
         let mut line = vec![program.to_string()];
         line.extend(args.iter().cloned());
         self.execs.push(line);

@@ -1,5 +1,5 @@
 //! The loop against a scripted model and an in-memory project: fixtures here, the
-//! cases in [`edits`] and [`limits`].
+//! cases in [`edits`], [`limits`] and [`programs`].
 
 use serde_json::json;
 
@@ -42,3 +42,4 @@ fn read(path: &str) -> String {
 
 mod edits;
 mod limits;
+mod programs;

@@ -55,3 +55,34 @@ fn malformed_calls_say_what_is_wrong() {
     let err = parse("run_tests", "{}", false).expect_err("not offered");
     assert!(err.message.contains("no known test command"));
 }
+
+#[test]
+fn run_program_takes_a_program_and_its_words() {
+    assert_eq!(
+        parse(
+            "run_program",
+            r#"{"program":" cargo ","args":["clippy","--all-targets"]}"#,
+            false
+        ),
+        Ok(Action::RunProgram {
+            program: "cargo".into(),
+            args: vec!["clippy".into(), "--all-targets".into()]
+        })
+    );
+    assert_eq!(
+        parse("run_program", r#"{"program":"make"}"#, false),
+        Ok(Action::RunProgram {
+            program: "make".into(),
+            args: Vec::new()
+        })
+    );
+    let schema: Value = serde_json::from_str(
+        &specs(false)
+            .into_iter()
+            .find(|s| s.name == "run_program")
+            .expect("offered")
+            .parameters_json,
+    )
+    .unwrap();
+    assert_eq!(schema["properties"]["args"]["items"]["type"], "string");
+}

@@ -176,7 +176,7 @@ async fn writes_without_a_journal_are_refused() {
             json!({"op": "create", "path": "src/new.py", "content": "x"}),
         )
         .await;
-    assert_eq!(out["error"]["code"], "Unavailable", "{out}");
+    assert_eq!(out["error"]["code"], "Denied", "{out}");
     assert!(
         out["error"]["message"]
             .as_str()

@@ -9,7 +9,10 @@ RALEX := target/debug/ralex
 SAMPLE := tests/fixtures/inventory
 COMMAND ?= add a docstring to parse config dot py
 
-.PHONY: setup demo test bench lint
+OPENCODE_VERSION ?= 1.18.33
+OPENCODE := target/tools/node_modules/.bin/opencode
+
+.PHONY: setup demo test bench lint tools
 
 setup:
 	rustup target add wasm32-wasip2
@@ -19,7 +22,14 @@ setup:
 demo: setup
 	RALEX_HOME=$${RALEX_HOME:-$(CURDIR)/.ralex-home} $(RALEX) run "$(COMMAND)" --project $(SAMPLE) --dry-run --json
 
-test: setup
+# Tools the tests drive for real: the OpenCode CLI (from npm), for the OpenCode
+# agent back end's end-to-end tests.
+tools: $(OPENCODE)
+
+$(OPENCODE):
+	npm install --no-audit --no-fund --loglevel=error --prefix target/tools opencode-ai@$(OPENCODE_VERSION)
+
+test: setup tools
 	$(CARGO) fmt --all -- --check
 	$(CARGO) test --workspace
 

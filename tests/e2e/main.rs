@@ -7,6 +7,7 @@ mod audit;
 mod cli;
 mod execute;
 mod models;
+mod opencode;
 mod plugins;
 mod policy;
 mod run;

@@ -36,6 +36,7 @@ pub struct Runner {
     limits: Limits,
     sandbox: Sandbox,
     extra_env: Vec<(String, String)>,
+    writable: Vec<PathBuf>,
 }
 
 impl Runner {
@@ -48,6 +49,7 @@ impl Runner {
             limits,
             sandbox,
             extra_env: Vec::new(),
+            writable: Vec::new(),
         }
     }
 
@@ -59,6 +61,17 @@ impl Runner {
         self.extra_env.retain(|(existing, _)| existing != name);
         self.extra_env.push((name.to_owned(), value.to_owned()));
         Ok(self)
+    }
+
+    /// Also lets programs write `dir` (an absolute path outside the project,
+    /// e.g. a tool's own state folder); in the sandbox it is bound read-write, like
+    /// the project. Without a sandbox every folder the kernel may write is
+    /// writable anyway.
+    pub fn with_writable(mut self, dir: PathBuf) -> Runner {
+        if dir.is_absolute() && !self.writable.contains(&dir) {
+            self.writable.push(dir);
+        }
+        self
     }
 
     /// The sandbox programs run in.
@@ -100,7 +113,9 @@ impl Runner {
         let dir = cwd::resolve(&root, cwd)?;
         let executable = program::resolve(program)?;
 
-        let (launcher, argv) = self.sandbox.wrap(&root, &dir, &executable, args);
+        let (launcher, argv) = self
+            .sandbox
+            .wrap(&root, &self.writable, &dir, &executable, args);
         let mut command = Command::new(launcher);
         command
             .args(argv)

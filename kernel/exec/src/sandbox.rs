@@ -74,10 +74,12 @@ impl Sandbox {
     }
 
     /// The program and arguments that run `program args` in `cwd` under this
-    /// sandbox (unchanged for [`Sandbox::None`]).
+    /// sandbox (unchanged for [`Sandbox::None`]); `root` and `writable` are the
+    /// only folders it may change besides its private `/tmp`.
     pub(crate) fn wrap(
         &self,
         root: &Path,
+        writable: &[PathBuf],
         cwd: &Path,
         program: &Path,
         args: &[String],
@@ -103,6 +105,9 @@ impl Sandbox {
         .map(OsString::from)
         .collect();
         argv.extend(["--bind".into(), root.into(), root.into()]);
+        for dir in writable {
+            argv.extend(["--bind".into(), dir.into(), dir.into()]);
+        }
         argv.extend(
             [
                 "--unshare-all",

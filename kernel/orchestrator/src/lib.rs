@@ -20,6 +20,7 @@
 //! act on the user's behalf without a policy decision in the audit trail.
 
 mod agent;
+mod agent_opencode;
 pub mod answer;
 pub mod confirm;
 pub mod context;
@@ -27,6 +28,7 @@ pub mod direct;
 pub mod events;
 pub mod gate;
 mod ids;
+pub mod opencode;
 pub mod orchestrator;
 pub mod pipeline;
 pub mod project;

@@ -38,7 +38,7 @@ fn a_destructive_command_needs_confirmation_and_exits_3() {
     let env = Env::new();
     let project = sample_project();
     let p = project.to_str().unwrap();
-    let r = env.run(&["run", "delete the file config dot py", "--project", p]);
+    let r = env.run(&["run", "delete inventory slash config dot py", "--project", p]);
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stdout.contains("need your confirmation"), "{}", r.stdout);
     assert!(r.stdout.contains("--confirm k-"), "{}", r.stdout);
@@ -51,7 +51,7 @@ fn a_destructive_command_needs_confirmation_and_exits_3() {
         .env_remove("ANTHROPIC_API_KEY")
         .args([
             "run",
-            "delete the file config dot py",
+            "delete inventory slash config dot py",
             "--project",
             p,
             "--yes",

@@ -15,6 +15,9 @@ pub struct Event {
     pub command_id: String,
     /// The session.
     pub session_id: String,
+    /// Who asked (`user:cli`, `token:phone`): live views show a person only
+    /// their own commands.
+    pub actor: String,
     /// `parse`, `policy`, `context`, `enhance`, `route`, `agent`, `tests`,
     /// `snapshot`, `undo`, `done`.
     pub stage: &'static str,
@@ -33,14 +36,21 @@ pub type EventSink = Arc<dyn Fn(Event) + Send + Sync>;
 pub(crate) struct Emitter {
     pub(crate) command_id: String,
     pub(crate) session_id: String,
+    actor: String,
     sink: Option<EventSink>,
 }
 
 impl Emitter {
-    pub(crate) fn new(command_id: &str, session_id: &str, sink: Option<EventSink>) -> Emitter {
+    pub(crate) fn new(
+        command_id: &str,
+        session_id: &str,
+        actor: &str,
+        sink: Option<EventSink>,
+    ) -> Emitter {
         Emitter {
             command_id: command_id.to_owned(),
             session_id: session_id.to_owned(),
+            actor: actor.to_owned(),
             sink,
         }
     }
@@ -62,6 +72,7 @@ impl Emitter {
             sink(Event {
                 command_id: self.command_id.clone(),
                 session_id: self.session_id.clone(),
+                actor: self.actor.clone(),
                 stage,
                 message,
                 fraction,

@@ -173,7 +173,12 @@ impl Orchestrator {
                 &request.who.actor,
                 &request.who.label,
             ),
-            emit: Emitter::new(&command_id, &request.session_id, self.events.clone()),
+            emit: Emitter::new(
+                &command_id,
+                &request.session_id,
+                &request.who.actor,
+                self.events.clone(),
+            ),
             command_id,
             snapshot_after: std::sync::Mutex::new(None),
         };

@@ -60,7 +60,12 @@ impl Orchestrator {
                 &base.who.actor,
                 &base.who.label,
             ),
-            emit: Emitter::new(&command_id, &base.session_id, self.events.clone()),
+            emit: Emitter::new(
+                &command_id,
+                &base.session_id,
+                &base.who.actor,
+                self.events.clone(),
+            ),
             command_id,
             snapshot_after: std::sync::Mutex::new(None),
         };

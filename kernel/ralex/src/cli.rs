@@ -22,6 +22,11 @@ pub struct Cli {
 pub enum Command {
     /// Run one command through the pipeline, without a server.
     Run(RunArgs),
+    /// Start the kernel and its HTTP gateway.
+    Serve(ServeArgs),
+    /// API tokens for the gateway.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Put back exactly what one command changed.
     Undo(UndoArgs),
     /// Inspect plugins.
@@ -163,6 +168,47 @@ pub struct RunArgs {
     /// Print the answer as JSON for scripts.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `ralex serve`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  ralex serve --project ~/code/inventory
+  ralex serve --project ~/code/a --project ~/code/b --listen 127.0.0.1:8080")]
+pub struct ServeArgs {
+    /// A project to serve (repeat for several; default: the current directory).
+    /// Requests name a project by its folder name; the first is the default.
+    #[arg(long, value_name = "DIR")]
+    pub project: Vec<PathBuf>,
+    /// Address to listen on (`127.0.0.1:0` picks a free port).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8000")]
+    pub listen: String,
+}
+
+/// `ralex token ...`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token; it is printed once, alone on the last line.
+    Create {
+        /// Its name, e.g. "phone".
+        #[arg(long)]
+        name: String,
+        /// Admin scope: may also install plugins.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// The tokens, live and revoked (never their secrets).
+    List {
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke the live token of this name.
+    Revoke {
+        /// Its name.
+        name: String,
+    },
 }
 
 /// `ralex undo`.

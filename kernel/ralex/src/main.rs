@@ -54,6 +54,8 @@ async fn dispatch(cli: Cli) -> CliResult {
     .map_err(|e| CliError::usage(format!("{e:#}")))?;
     match cli.command {
         Command::Run(args) => commands::run::run(args, &home, &config).await,
+        Command::Serve(args) => commands::serve::run(args, &home, &config).await,
+        Command::Token(cmd) => commands::token::run(cmd, &home),
         Command::Undo(args) => commands::undo::run(args, &home, &config).await,
         Command::Plugin(cmd) => commands::plugin::run(cmd, &home, &config),
         Command::Policy(cmd) => commands::policy::run(cmd, &home, &config),

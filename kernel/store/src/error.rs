@@ -84,6 +84,15 @@ pub enum StoreError {
         source: rusqlite::Error,
     },
 
+    /// A live token already has this name.
+    #[error(
+        "a token named `{name}` already exists; revoke it first (`ralex token revoke {name}`) or choose another name"
+    )]
+    TokenNameTaken {
+        /// The name.
+        name: String,
+    },
+
     /// No command has this id.
     #[error("no command has the id `{id}`; `ralex undo` without an id undoes the latest change")]
     UnknownCommand {

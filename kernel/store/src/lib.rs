@@ -3,7 +3,7 @@
 //! Owns: opening the database file (WAL, busy timeout, foreign keys), running the
 //! schema migrations, and serialising access to the one connection. The tables
 //! themselves are described in `migrations.rs`; each feature adds its queries in
-//! its own module (`kv`, `audit`, `ledger`, `commands`, `confirmations`; tokens later).
+//! its own module (`kv`, `audit`, `ledger`, `commands`, `confirmations`, `tokens`).
 //!
 //! Must never: hand a plugin anything but its own namespace (the caller passes
 //! the namespace from the plugin's identity, never from plugin input), or open a
@@ -16,6 +16,7 @@ mod error;
 mod kv;
 mod ledger;
 mod migrations;
+mod tokens;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -31,6 +32,7 @@ pub use kv::KvQuota;
 pub use ledger::{
     LedgerEntry, LedgerGroup, LedgerRecord, LedgerRow, LedgerSpent, LedgerTotals, NANO_USD,
 };
+pub use tokens::TokenRow;
 
 /// How long a write waits for another connection's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -197,6 +197,25 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         CREATE INDEX confirmations_session ON confirmations (session, created_ms);
     ",
     },
+    Migration {
+        version: 5,
+        name: "gateway tokens",
+        // API tokens for the gateway: `rlx_<id>_<secret>` is shown once; only the
+        // SHA-256 of the secret is kept. A name is unique among live tokens; a
+        // revoked token keeps its row (the audit trail names it).
+        sql: "
+        CREATE TABLE tokens (
+            id           TEXT    NOT NULL PRIMARY KEY,
+            name         TEXT    NOT NULL,
+            secret_hash  TEXT    NOT NULL,
+            scope        TEXT    NOT NULL,
+            created_ms   INTEGER NOT NULL,
+            last_used_ms INTEGER,
+            revoked_ms   INTEGER
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX tokens_live_name ON tokens (name) WHERE revoked_ms IS NULL;
+    ",
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -8,4 +8,6 @@ pub mod models;
 pub mod plugin;
 pub mod policy;
 pub mod run;
+pub mod serve;
+pub mod token;
 pub mod undo;

@@ -1,0 +1,74 @@
+//! `ralex-gateway`: the kernel's HTTP API (DESIGN.md §5) over the orchestrator.
+//!
+//! Owns: the routes ([`routes`]), bearer-token authentication with a failed-attempt
+//! limit ([`auth`], [`tokens`]), the error shape ([`error`]), request-size limits,
+//! live progress events over a WebSocket, Prometheus metrics ([`metrics`]), and
+//! serving with graceful shutdown ([`serve`]).
+//!
+//! Must never: answer a route but `/health` without a valid token, let a browser
+//! on another origin listen to events, or answer a client's bad input with a 5xx.
+
+pub mod auth;
+pub mod error;
+pub mod json;
+pub mod metrics;
+pub mod routes;
+pub mod state;
+pub mod tokens;
+pub mod who;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+
+pub use error::ApiError;
+pub use state::{AppState, Limiter, PluginInfo, Project};
+pub use tokens::{Caller, Scope};
+
+/// Largest request body accepted (JSON commands are small).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The gateway's routes over `state`.
+pub fn router(state: AppState) -> Router {
+    let authed = Router::new()
+        .route("/v4/voice-command", post(routes::voice::voice_command))
+        .route("/v4/undo", post(routes::undo::undo))
+        .route("/v4/context/{session_id}", get(routes::context::context))
+        .route(
+            "/v4/plugins",
+            get(routes::plugins::list).post(routes::plugins::install),
+        )
+        .route("/v4/workflow/{name}", post(routes::workflow::start))
+        .route("/v4/workflow/runs/{id}", get(routes::workflow::run))
+        .route("/v4/events", get(routes::events::events))
+        .route("/metrics", get(routes::metrics::metrics))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_token,
+        ));
+    Router::new()
+        .route("/health", get(routes::health::health))
+        .merge(authed)
+        .fallback(|| async { ApiError::not_found("no such route; see /openapi.json") })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves; requests in flight
+/// finish first.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

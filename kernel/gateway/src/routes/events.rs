@@ -1,0 +1,96 @@
+//! `GET /v4/events`: a WebSocket of progress events. A token gets the events of
+//! its own commands (an admin token: everyone's), optionally only of one session
+//! (`?session_id=`). Browsers send an `Origin`; it must be this server's own (or
+//! one configured as allowed), so another site cannot listen in.
+
+use axum::Extension;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::http::header::{HOST, ORIGIN};
+use axum::response::Response;
+use serde::Deserialize;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::tokens::{Caller, Scope};
+use crate::who::who;
+
+/// Query parameters.
+#[derive(Debug, Deserialize)]
+pub struct EventsQuery {
+    /// Only this session's events.
+    #[serde(default)]
+    pub session_id: Option<String>,
+    /// The token, for browsers (checked by the auth layer).
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub token: Option<String>,
+}
+
+/// Upgrades to a WebSocket after the origin check.
+pub async fn events(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(query): Query<EventsQuery>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    if let Some(origin) = headers.get(ORIGIN).and_then(|o| o.to_str().ok()) {
+        let host = headers
+            .get(HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
+        let same = origin
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host);
+        if !same && !state.allowed_origins.iter().any(|o| o == origin) {
+            return Err(ApiError::forbidden(format!(
+                "WebSocket connections from `{origin}` are not allowed; open the UI from this server, or add the origin to [gateway] allowed_origins"
+            )));
+        }
+    }
+    let actor = who(&caller).actor;
+    let everyone = caller.scope == Scope::Admin;
+    Ok(upgrade.on_upgrade(move |socket| forward(socket, state, actor, everyone, query.session_id)))
+}
+
+async fn forward(
+    mut socket: WebSocket,
+    state: AppState,
+    actor: String,
+    everyone: bool,
+    session: Option<String>,
+) {
+    let mut events = state.events.subscribe();
+    loop {
+        tokio::select! {
+            received = events.recv() => match received {
+                Ok(event) => {
+                    if !everyone && event.actor != actor {
+                        continue;
+                    }
+                    if session.as_ref().is_some_and(|s| *s != event.session_id) {
+                        continue;
+                    }
+                    let Ok(text) = serde_json::to_string(&event) else { continue };
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        return;
+                    }
+                }
+                Err(RecvError::Lagged(missed)) => {
+                    let note = serde_json::json!({"stage": "lagged", "message": format!("{missed} events were dropped because this connection was too slow")});
+                    if socket.send(Message::Text(note.to_string().into())).await.is_err() {
+                        return;
+                    }
+                }
+                Err(RecvError::Closed) => return,
+            },
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The routes of DESIGN.md §5, one file per group.
+
+pub mod context;
+pub mod events;
+pub mod health;
+pub mod metrics;
+pub mod plugins;
+pub mod undo;
+pub mod voice;
+pub mod workflow;

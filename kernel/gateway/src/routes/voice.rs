@@ -1,0 +1,116 @@
+//! `POST /v4/voice-command`: one command through the pipeline, answered with the
+//! answer contract. A denied command answers 403 (the answer plus the error
+//! shape); failed and confirmation-waiting commands are answers, 200.
+
+use std::time::Instant;
+
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ralex_orchestrator::{CommandRequest, Confirm, Status};
+use serde::Deserialize;
+
+use crate::error::ApiError;
+use crate::json::Body;
+use crate::state::AppState;
+use crate::tokens::Caller;
+use crate::who::who;
+
+/// Longest command accepted, in characters.
+pub const MAX_COMMAND_CHARS: usize = 4_000;
+
+/// The request body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VoiceCommand {
+    /// What was said.
+    pub command: String,
+    /// The session.
+    pub session_id: String,
+    /// The project's name (its folder name); default: the first one served.
+    #[serde(default)]
+    pub project: Option<String>,
+    /// Understand and decide only.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// Confirms the session's pending confirmation of this same command.
+    #[serde(default)]
+    pub confirm: bool,
+    /// Confirms a pending confirmation by its id (implies `confirm`).
+    #[serde(default)]
+    pub confirmation_id: Option<String>,
+}
+
+/// A session id: 1–128 of letters, digits and `-_.:`.
+pub fn valid_session(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+}
+
+/// Handles one command.
+pub async fn voice_command(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Body(body): Body<VoiceCommand>,
+) -> Result<Response, ApiError> {
+    if body.command.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            "`command` is empty; send what was said",
+        ));
+    }
+    if body.command.chars().count() > MAX_COMMAND_CHARS {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("`command` is longer than {MAX_COMMAND_CHARS} characters"),
+        ));
+    }
+    if !valid_session(&body.session_id) {
+        return Err(ApiError::bad_request(
+            "`session_id` must be 1–128 letters, digits or `-_.:`",
+        ));
+    }
+    let project = state.project(body.project.as_deref()).ok_or_else(|| {
+        let served: Vec<&str> = state.projects.iter().map(|p| p.name.as_str()).collect();
+        ApiError::not_found(format!(
+            "no project named `{}` is served here (served: {})",
+            body.project.as_deref().unwrap_or_default(),
+            served.join(", ")
+        ))
+    })?;
+    let confirm = match (&body.confirmation_id, body.confirm) {
+        (Some(id), _) => Confirm::Pending(Some(id.clone())),
+        (None, true) => Confirm::Pending(None),
+        (None, false) => Confirm::No,
+    };
+    let request = CommandRequest {
+        transcript: body.command,
+        project: project.root.clone(),
+        session_id: body.session_id,
+        dry_run: body.dry_run,
+        confirm,
+        who: who(&caller),
+    };
+    let started = Instant::now();
+    let answer = state
+        .orchestrator
+        .handle(&request)
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let status_name = serde_json::to_value(answer.status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    state.metrics.command(&status_name, started.elapsed());
+    let mut value = serde_json::to_value(&answer)
+        .map_err(|e| ApiError::internal(format!("cannot serialise the answer: {e}")))?;
+    if answer.status == Status::Denied {
+        value["error"] = serde_json::json!({"code": "denied", "message": answer.response});
+        return Ok((StatusCode::FORBIDDEN, axum::Json(value)).into_response());
+    }
+    Ok(axum::Json(value).into_response())
+}

@@ -1,0 +1,18 @@
+//! `POST /v4/workflow/{name}` and `GET /v4/workflow/runs/{id}`: workflows are not
+//! built yet, and these routes say so (501) instead of pretending.
+
+use axum::extract::Path;
+
+use crate::error::ApiError;
+
+const NOT_YET: &str = "workflows are not available in this version of Ralex; run the steps as separate commands for now";
+
+/// Starting a workflow run.
+pub async fn start(Path(name): Path<String>) -> ApiError {
+    ApiError::not_implemented(format!("cannot start workflow `{name}`: {NOT_YET}"))
+}
+
+/// A workflow run's state.
+pub async fn run(Path(id): Path<String>) -> ApiError {
+    ApiError::not_implemented(format!("there is no workflow run `{id}`: {NOT_YET}"))
+}

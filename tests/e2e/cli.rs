@@ -38,7 +38,12 @@ fn a_destructive_command_needs_confirmation_and_exits_3() {
     let env = Env::new();
     let project = sample_project();
     let p = project.to_str().unwrap();
-    let r = env.run(&["run", "delete inventory slash config dot py", "--project", p]);
+    let r = env.run(&[
+        "run",
+        "delete inventory slash config dot py",
+        "--project",
+        p,
+    ]);
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stdout.contains("need your confirmation"), "{}", r.stdout);
     assert!(r.stdout.contains("--confirm k-"), "{}", r.stdout);

@@ -1,5 +1,6 @@
-//! Under bubblewrap only the project is writable. Skipped, with the reason,
-//! only when `Sandbox::detect` finds bubblewrap unusable on this machine.
+//! Under bubblewrap only the project (and the folders given with
+//! `Runner::with_writable`) is writable. Skipped, with the reason, only when
+//! `Sandbox::detect` finds bubblewrap unusable on this machine.
 
 mod support;
 
@@ -44,6 +45,44 @@ async fn writes_outside_the_project_fail() {
     );
     assert!(!escape.exists());
     assert!(!std::path::Path::new("/var/tmp/ralex-bwrap-escape").exists());
+}
+
+#[tokio::test]
+async fn a_folder_given_with_with_writable_is_writable_and_no_other() {
+    let dir = project();
+    let Some(runner) = sandboxed(dir.path()) else {
+        return;
+    };
+    let state = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let granted = state.path().join("granted");
+    let escape = other.path().join("escaped");
+    let script = format!(
+        "touch '{}' 2>/dev/null && echo wrote-granted; touch '{}' 2>/dev/null && echo escaped-other; echo finished",
+        granted.display(),
+        escape.display()
+    );
+
+    // Without the grant neither folder is writable.
+    let output = runner
+        .run(&allow(&["sh"]), "sh", &args(&["-c", &script]), "", None)
+        .await
+        .unwrap();
+    assert_eq!(output.stdout, "finished\n", "{output:?}");
+    assert!(!granted.exists());
+
+    // With it, that folder is, and still no other outside the project.
+    let runner = runner.with_writable(state.path().to_owned());
+    let output = runner
+        .run(&allow(&["sh"]), "sh", &args(&["-c", &script]), "", None)
+        .await
+        .unwrap();
+    assert_eq!(output.stdout, "wrote-granted\nfinished\n", "{output:?}");
+    assert!(granted.exists(), "the writable folder is writable");
+    assert!(
+        !escape.exists(),
+        "another folder outside the project is not"
+    );
 }
 
 #[tokio::test]

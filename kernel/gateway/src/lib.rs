@@ -32,6 +32,14 @@ pub use tokens::{Caller, Scope};
 /// Largest request body accepted (JSON commands are small).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// Milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
 /// The gateway's routes over `state`.
 pub fn router(state: AppState) -> Router {
     let authed = Router::new()
@@ -46,6 +54,11 @@ pub fn router(state: AppState) -> Router {
         .route("/v4/workflow/runs/{id}", get(routes::workflow::run))
         .route("/v4/events", get(routes::events::events))
         .route("/metrics", get(routes::metrics::metrics))
+        .route("/v1/models", get(routes::openai::models))
+        .route(
+            "/v1/chat/completions",
+            post(routes::openai::chat_completions),
+        )
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::require_token,

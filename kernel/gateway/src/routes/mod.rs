@@ -4,6 +4,7 @@ pub mod context;
 pub mod events;
 pub mod health;
 pub mod metrics;
+pub mod openai;
 pub mod plugins;
 pub mod undo;
 pub mod voice;

@@ -49,6 +49,18 @@ impl Orchestrator {
         normalized: &str,
         direct: &Direct,
     ) -> Answer {
+        // One changing command at a time per project (others wait their turn).
+        let lock = self.writer_lock(ctx.workspace.root());
+        let _turn = match lock.try_lock() {
+            Ok(turn) => turn,
+            Err(_) => {
+                ctx.emit.emit(
+                    "agent",
+                    "Waiting for another change to this project to finish",
+                );
+                lock.lock().await
+            }
+        };
         let opencode = match OpenCode::configured(ctx.workspace.root()) {
             Ok(opencode) => opencode,
             Err(why) => {

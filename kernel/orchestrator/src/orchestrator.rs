@@ -98,6 +98,11 @@ pub struct Orchestrator {
     pub(crate) models: Option<Arc<Models>>,
     pub(crate) settings: Settings,
     pub(crate) events: Option<EventSink>,
+    /// One lock per project: commands that change files run one at a time in a
+    /// project, so two agents never interleave their edits or snapshots.
+    pub(crate) writers: std::sync::Mutex<
+        std::collections::HashMap<std::path::PathBuf, Arc<tokio::sync::Mutex<()>>>,
+    >,
 }
 
 /// What every stage of one command shares.
@@ -128,6 +133,7 @@ impl Orchestrator {
             models,
             settings,
             events: None,
+            writers: std::sync::Mutex::default(),
         }
     }
 
@@ -345,6 +351,15 @@ impl Orchestrator {
                 Ok(Some(answer))
             }
         }
+    }
+
+    /// The write lock of `project`.
+    pub(crate) fn writer_lock(&self, project: &std::path::Path) -> Arc<tokio::sync::Mutex<()>> {
+        let mut writers = self
+            .writers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(writers.entry(project.to_path_buf()).or_default())
     }
 
     /// Records the command in the session history as running.

@@ -161,6 +161,8 @@ impl Orchestrator {
                 );
             }
         }
+        let lock = self.writer_lock(ctx.workspace.root());
+        let _turn = lock.lock().await;
         let mut answer = self.restore(ctx, intent, &row, &before);
         if answer.status == Status::Completed {
             if let Err(e) = self.store.command_mark_undone(&row.id, ids::now_ms()) {

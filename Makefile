@@ -11,6 +11,7 @@ COMMAND ?= add a docstring to parse config dot py
 
 OPENCODE_VERSION ?= 1.18.33
 OPENCODE := target/tools/node_modules/.bin/opencode
+PYTOOLS := target/tools/py/bin/python
 
 .PHONY: setup demo test bench lint tools
 
@@ -23,11 +24,16 @@ demo: setup
 	RALEX_HOME=$${RALEX_HOME:-$(CURDIR)/.ralex-home} $(RALEX) run "$(COMMAND)" --project $(SAMPLE) --dry-run --json
 
 # Tools the tests drive for real: the OpenCode CLI (from npm), for the OpenCode
-# agent back end's end-to-end tests.
-tools: $(OPENCODE)
+# agent back end's tests; the official `openai` Python SDK and schemathesis
+# (from PyPI), for the gateway's tests.
+tools: $(OPENCODE) $(PYTOOLS)
 
 $(OPENCODE):
 	npm install --no-audit --no-fund --loglevel=error --prefix target/tools opencode-ai@$(OPENCODE_VERSION)
+
+$(PYTOOLS):
+	python3 -m venv target/tools/py
+	target/tools/py/bin/pip install --quiet --disable-pip-version-check openai==1.109.1 schemathesis==4.1.4
 
 test: setup tools
 	$(CARGO) fmt --all -- --check

@@ -27,6 +27,27 @@ where
     }
 }
 
+/// Parses a JSON body read by hand (after a size check), with the same errors.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer);
+    match value {
+        Ok(value) => deserializer
+            .end()
+            .map(|()| value)
+            .map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}"))),
+        Err(e) if e.inner().is_data() => Err(ApiError::bad_request(format!(
+            "the body does not have the expected fields: {} (at `{}`)",
+            e.inner(),
+            e.path()
+        ))),
+        Err(e) => Err(ApiError::bad_request(format!(
+            "the body is not valid JSON: {}",
+            e.inner()
+        ))),
+    }
+}
+
 fn reject(rejection: JsonRejection) -> ApiError {
     let status = rejection.status();
     let text = rejection.body_text();

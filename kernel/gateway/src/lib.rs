@@ -43,7 +43,12 @@ pub(crate) fn now_ms() -> i64 {
 /// The gateway's routes over `state`.
 pub fn router(state: AppState) -> Router {
     let authed = Router::new()
-        .route("/v4/voice-command", post(routes::voice::voice_command))
+        .route(
+            "/v4/voice-command",
+            post(routes::voice::voice_command).layer(DefaultBodyLimit::max(
+                routes::audio::MAX_AUDIO_BYTES + 64 * 1024,
+            )),
+        )
         .route("/v4/undo", post(routes::undo::undo))
         .route("/v4/context/{session_id}", get(routes::context::context))
         .route(

@@ -143,6 +143,11 @@ impl Orchestrator {
         self
     }
 
+    /// The model layer, if one is configured (the gateway transcribes audio with it).
+    pub fn models(&self) -> Option<&Arc<Models>> {
+        self.models.as_ref()
+    }
+
     /// The settings in use.
     pub fn settings(&self) -> &Settings {
         &self.settings

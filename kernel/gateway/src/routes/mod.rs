@@ -1,5 +1,6 @@
 //! The routes of DESIGN.md §5, one file per group.
 
+pub mod audio;
 pub mod context;
 pub mod events;
 pub mod health;

@@ -1,18 +1,19 @@
 //! `POST /v4/voice-command`: one command through the pipeline, answered with the
-//! answer contract. A denied command answers 403 (the answer plus the error
+//! answer contract. The body is JSON, or multipart with an `audio` part (see
+//! [`crate::routes::audio`]). A denied command answers 403 (the answer plus the error
 //! shape); failed and confirmation-waiting commands are answers, 200.
 
 use std::time::Instant;
 
 use axum::Extension;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use ralex_orchestrator::{CommandRequest, Confirm, Status};
 use serde::Deserialize;
 
 use crate::error::ApiError;
-use crate::json::Body;
 use crate::state::AppState;
 use crate::tokens::Caller;
 use crate::who::who;
@@ -51,11 +52,61 @@ pub fn valid_session(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
 }
 
-/// Handles one command.
+/// Largest JSON body of a command.
+const MAX_JSON_BYTES: usize = 64 * 1024;
+
+/// Handles one command: JSON, or multipart with an `audio` part.
 pub async fn voice_command(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Body(body): Body<VoiceCommand>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let multipart = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let (body, transcript) = if multipart {
+        let heard = crate::routes::audio::read(&state, &caller, request).await?;
+        (heard.command, Some(heard.transcript))
+    } else {
+        let json = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                let mime = v.split(';').next().unwrap_or("").trim();
+                mime == "application/json" || mime.ends_with("+json")
+            });
+        if !json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the command as JSON (`Content-Type: application/json`) or as multipart/form-data with an `audio` part",
+            ));
+        }
+        let bytes = axum::body::to_bytes(request.into_body(), MAX_JSON_BYTES)
+            .await
+            .map_err(|_| too_large())?;
+        (crate::json::parse::<VoiceCommand>(&bytes)?, None)
+    };
+    run(state, caller, body, transcript).await
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        format!("the body is larger than {MAX_JSON_BYTES} bytes; send a shorter command"),
+    )
+}
+
+/// Runs a command and answers it.
+async fn run(
+    state: AppState,
+    caller: Caller,
+    body: VoiceCommand,
+    transcript: Option<String>,
 ) -> Result<Response, ApiError> {
     if body.command.trim().is_empty() {
         return Err(ApiError::bad_request(
@@ -108,6 +159,9 @@ pub async fn voice_command(
     state.metrics.command(&status_name, started.elapsed());
     let mut value = serde_json::to_value(&answer)
         .map_err(|e| ApiError::internal(format!("cannot serialise the answer: {e}")))?;
+    if let Some(transcript) = transcript {
+        value["transcript"] = serde_json::Value::String(transcript);
+    }
     if answer.status == Status::Denied {
         value["error"] = serde_json::json!({"code": "denied", "message": answer.response});
         return Ok((StatusCode::FORBIDDEN, axum::Json(value)).into_response());

@@ -33,7 +33,7 @@ $(OPENCODE):
 
 $(PYTOOLS):
 	python3 -m venv target/tools/py
-	target/tools/py/bin/pip install --quiet --disable-pip-version-check openai==1.109.1 schemathesis==4.1.4
+	target/tools/py/bin/pip install --quiet --disable-pip-version-check openai==1.109.1 schemathesis==4.1.4 hypothesis==6.135.0
 
 test: setup tools
 	$(CARGO) fmt --all -- --check

@@ -2,8 +2,9 @@
 //!
 //! Owns: reading the token (the `Authorization: Bearer` header; for the
 //! WebSocket, whose browser API cannot set headers, also `?token=`), checking it
-//! against the store, refusing with 401 — and with 429 once an address has failed
-//! too often in a minute — and handing the [`Caller`] to the route.
+//! against the store, refusing with 401 — and bad attempts with 429 once their
+//! address has failed too often in a minute (a valid token always gets through,
+//! so an attacker cannot lock others out) — and handing the [`Caller`] to the route.
 
 use std::net::SocketAddr;
 
@@ -24,37 +25,41 @@ pub async fn require_token(
     next: Next,
 ) -> Response {
     let ip = peer.ip();
-    if state.limiter.locked(ip) {
-        let error = ApiError::rate_limited(
-            "too many failed attempts with bad tokens from this address; wait a minute and check the token",
-        );
-        state.metrics.http(error.status.as_u16());
-        return error.into_response();
-    }
     let presented = bearer(&request).or_else(|| query_token(&request));
-    let Some(token) = presented else {
+    let caller = match presented.as_deref().map(|t| verify(&state.store, t)) {
+        Some(Ok(Some(caller))) => Some(caller),
+        Some(Ok(None)) | None => None,
+        Some(Err(e)) => {
+            return ApiError::internal(format!("cannot check the token: {e}")).into_response();
+        }
+    };
+    let Some(caller) = caller else {
+        if presented.is_none() {
+            // No token at all guesses nothing: a plain 401, not counted.
+            return unauthorized(
+                &state,
+                "this route needs a token: send `Authorization: Bearer <token>` (create one with `ralex token create --name NAME`)",
+            );
+        }
+        // A valid token always gets through; bad tokens from an address that has
+        // failed too often are refused without looking further.
+        if state.limiter.locked(ip) {
+            let error = ApiError::rate_limited(
+                "too many failed attempts with bad tokens from this address; wait a minute and check the token",
+            );
+            state.metrics.http(error.status.as_u16());
+            return error.into_response();
+        }
         state.limiter.fail(ip);
         return unauthorized(
             &state,
-            "this route needs a token: send `Authorization: Bearer <token>` (create one with `ralex token create --name NAME`)",
+            "the token is not valid (wrong, revoked or mistyped); `ralex token list` shows the live ones",
         );
     };
-    match verify(&state.store, &token) {
-        Ok(Some(caller)) => {
-            request.extensions_mut().insert(caller);
-            let response = next.run(request).await;
-            state.metrics.http(response.status().as_u16());
-            response
-        }
-        Ok(None) => {
-            state.limiter.fail(ip);
-            unauthorized(
-                &state,
-                "the token is not valid (wrong, revoked or mistyped); `ralex token list` shows the live ones",
-            )
-        }
-        Err(e) => ApiError::internal(format!("cannot check the token: {e}")).into_response(),
-    }
+    request.extensions_mut().insert(caller);
+    let response = next.run(request).await;
+    state.metrics.http(response.status().as_u16());
+    response
 }
 
 fn unauthorized(state: &AppState, message: &str) -> Response {

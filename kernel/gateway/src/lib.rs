@@ -12,6 +12,7 @@ pub mod auth;
 pub mod error;
 pub mod json;
 pub mod metrics;
+pub mod openapi;
 pub mod routes;
 pub mod state;
 pub mod tokens;
@@ -70,8 +71,16 @@ pub fn router(state: AppState) -> Router {
         ));
     Router::new()
         .route("/health", get(routes::health::health))
+        .route("/openapi.json", get(openapi::openapi_json))
         .merge(authed)
         .fallback(|| async { ApiError::not_found("no such route; see /openapi.json") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this route does not take that method; see /openapi.json",
+            )
+        })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Done.
@@ -21,6 +22,7 @@ pub enum Status {
 
 /// One changed file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeOut {
     /// Path relative to the project root.
     pub path: String,
@@ -30,6 +32,7 @@ pub struct ChangeOut {
 
 /// A test run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TestReport {
     /// The command line that ran.
     pub command: String,
@@ -47,6 +50,7 @@ pub struct TestReport {
 
 /// The whole answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Answer {
     /// The session the command belongs to.
     pub session_id: String,

@@ -74,7 +74,7 @@ pub async fn read(state: &AppState, caller: &Caller, request: Request) -> Result
         .clone();
     let models = state.orchestrator.models().filter(|m| m.stt().is_some()).ok_or_else(|| {
         ApiError::new(
-            StatusCode::NOT_IMPLEMENTED,
+            StatusCode::UNPROCESSABLE_ENTITY,
             "no_speech_to_text",
             "no speech-to-text model is configured: set `stt_model` on a provider in ralex.toml (or RALEX_STT_MODEL), or send the command as text",
         )

@@ -16,6 +16,15 @@ use crate::who::who;
 const LIMIT: u32 = 100;
 
 /// The session's commands.
+#[utoipa::path(get, path = "/v4/context/{session_id}", tag = "commands",
+    params(crate::openapi::SessionPath),
+    responses(
+        (status = 200, description = "The session's commands, newest first", body = crate::openapi::Context),
+        (status = 400, description = "Bad session id", body = crate::openapi::ErrorBody),
+        (status = 401, description = "No or bad token", body = crate::openapi::ErrorBody),
+        (status = 429, description = "Too many failed attempts", body = crate::openapi::ErrorBody),
+    ),
+    security(("bearer" = [])))]
 pub async fn context(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

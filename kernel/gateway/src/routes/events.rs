@@ -30,6 +30,17 @@ pub struct EventsQuery {
 }
 
 /// Upgrades to a WebSocket after the origin check.
+#[utoipa::path(get, path = "/v4/events", tag = "commands",
+    params(
+        ("session_id" = Option<String>, Query, description = "Only this session's events"),
+        ("token" = Option<String>, Query, description = "The token, for browsers that cannot send headers"),
+    ),
+    responses(
+        (status = 101, description = "WebSocket of progress events (JSON text messages)"),
+        (status = 401, description = "No or bad token", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Foreign origin", body = crate::openapi::ErrorBody),
+    ),
+    security(("bearer" = [])))]
 pub async fn events(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

@@ -9,6 +9,13 @@ use crate::metrics::ModelTotals;
 use crate::state::AppState;
 
 /// The metrics.
+#[utoipa::path(get, path = "/metrics", tag = "kernel",
+    responses(
+        (status = 200, description = "Prometheus text exposition", body = String, content_type = "text/plain"),
+        (status = 401, description = "No or bad token", body = crate::openapi::ErrorBody),
+        (status = 429, description = "Too many failed attempts", body = crate::openapi::ErrorBody),
+    ),
+    security(("bearer" = [])))]
 pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let totals = state
         .store

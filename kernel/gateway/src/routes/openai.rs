@@ -47,17 +47,18 @@ const CONFIRM_WORDS: [&str; 6] = [
 ];
 
 /// One chat message (content as a string or as text parts).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ChatMessage {
     /// `system`, `user`, `assistant`, `tool`.
     pub role: String,
-    /// The text.
+    /// The text (a string, or a list of `{"type":"text","text":…}` parts).
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub content: Value,
 }
 
 /// The request body (other OpenAI fields are accepted and ignored).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ChatRequest {
     /// `ralex` or `ralex/<project>`.
     pub model: String,
@@ -72,6 +73,13 @@ pub struct ChatRequest {
 }
 
 /// `GET /v1/models`.
+#[utoipa::path(get, path = "/v1/models", tag = "openai",
+    responses(
+        (status = 200, description = "`ralex` and `ralex/<project>`", body = Object),
+        (status = 401, description = "No or bad token", body = crate::openapi::ErrorBody),
+        (status = 429, description = "Too many failed attempts", body = crate::openapi::ErrorBody),
+    ),
+    security(("bearer" = [])))]
 pub async fn models(State(state): State<AppState>) -> Json<Value> {
     let mut data = vec![model_entry("ralex")];
     data.extend(
@@ -180,6 +188,17 @@ pub fn markdown(answer: &Answer) -> String {
 }
 
 /// `POST /v1/chat/completions`.
+#[utoipa::path(post, path = "/v1/chat/completions", tag = "openai", request_body = ChatRequest,
+    responses(
+        (status = 200, description = "A chat.completion, or with `stream` server-sent chat.completion.chunk events", body = Object),
+        (status = 400, description = "Bad input", body = crate::openapi::ErrorBody),
+        (status = 401, description = "No or bad token", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Unknown model or project", body = crate::openapi::ErrorBody),
+        (status = 413, description = "Too large", body = crate::openapi::ErrorBody),
+        (status = 415, description = "Not JSON", body = crate::openapi::ErrorBody),
+        (status = 429, description = "Too many failed attempts", body = crate::openapi::ErrorBody),
+    ),
+    security(("bearer" = [])))]
 pub async fn chat_completions(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

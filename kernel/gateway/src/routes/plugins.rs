@@ -10,11 +10,26 @@ use crate::state::AppState;
 use crate::tokens::{Caller, Scope};
 
 /// The plugin list.
+#[utoipa::path(get, path = "/v4/plugins", tag = "plugins",
+    responses(
+        (status = 200, description = "Plugins found, loaded or refused", body = crate::openapi::PluginList),
+        (status = 401, description = "No or bad token", body = crate::openapi::ErrorBody),
+        (status = 429, description = "Too many failed attempts", body = crate::openapi::ErrorBody),
+    ),
+    security(("bearer" = [])))]
 pub async fn list(State(state): State<AppState>) -> Json<Value> {
     Json(json!({"plugins": *state.plugins}))
 }
 
 /// Installing a plugin over HTTP.
+#[utoipa::path(post, path = "/v4/plugins", tag = "plugins",
+    responses(
+        (status = 401, description = "No or bad token", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Not an admin token", body = crate::openapi::ErrorBody),
+        (status = 429, description = "Too many failed attempts", body = crate::openapi::ErrorBody),
+        (status = 501, description = "Not available in this version", body = crate::openapi::ErrorBody),
+    ),
+    security(("bearer" = [])))]
 pub async fn install(Extension(caller): Extension<Caller>) -> Result<Json<Value>, ApiError> {
     if caller.scope != Scope::Admin {
         return Err(ApiError::forbidden(

@@ -31,6 +31,19 @@ pub struct Undo {
 }
 
 /// Undoes one command.
+#[utoipa::path(post, path = "/v4/undo", tag = "commands", request_body = crate::openapi::UndoBody,
+    responses(
+        (status = 200, description = "The undo's answer", body = ralex_orchestrator::Answer),
+        (status = 400, description = "Bad input", body = crate::openapi::ErrorBody),
+        (status = 401, description = "No or bad token", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Denied by policy: the answer with an `error`", body = crate::openapi::DeniedAnswer),
+        (status = 404, description = "No such undo id or project", body = crate::openapi::ErrorBody),
+        (status = 409, description = "Already undone, or the files changed since: the answer with an `error`", body = crate::openapi::DeniedAnswer),
+        (status = 413, description = "Too large", body = crate::openapi::ErrorBody),
+        (status = 415, description = "Not JSON", body = crate::openapi::ErrorBody),
+        (status = 429, description = "Too many failed attempts", body = crate::openapi::ErrorBody),
+    ),
+    security(("bearer" = [])))]
 pub async fn undo(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -69,7 +82,7 @@ pub async fn undo(
         .undo(&request)
         .await
         .map_err(|e| ApiError::internal(e.to_string()))?;
-    let value = serde_json::to_value(&answer)
+    let mut value = serde_json::to_value(&answer)
         .map_err(|e| ApiError::internal(format!("cannot serialise the answer: {e}")))?;
     let status = match answer.status {
         Status::Denied => StatusCode::FORBIDDEN,
@@ -80,8 +93,22 @@ pub async fn undo(
         {
             StatusCode::NOT_FOUND
         }
-        Status::Failed if answer.response.contains("already undone") => StatusCode::CONFLICT,
+        Status::Failed
+            if answer.response.contains("already undone")
+                || answer.response.starts_with("I could not undo") =>
+        {
+            StatusCode::CONFLICT
+        }
         _ => StatusCode::OK,
     };
+    if status != StatusCode::OK {
+        // Not done: the answer, plus the error shape every route uses.
+        let code = match status {
+            StatusCode::FORBIDDEN => "denied",
+            StatusCode::NOT_FOUND => "not_found",
+            _ => "conflict",
+        };
+        value["error"] = serde_json::json!({"code": code, "message": answer.response});
+    }
     Ok((status, axum::Json(value)).into_response())
 }

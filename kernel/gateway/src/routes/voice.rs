@@ -22,12 +22,14 @@ use crate::who::who;
 pub const MAX_COMMAND_CHARS: usize = 4_000;
 
 /// The request body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VoiceCommand {
     /// What was said.
+    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
     pub command: String,
-    /// The session.
+    /// The session: 1–128 letters, digits or `-_.:`.
+    #[schema(pattern = r"^[A-Za-z0-9._:-]{1,128}$")]
     pub session_id: String,
     /// The project's name (its folder name); default: the first one served.
     #[serde(default)]
@@ -56,6 +58,24 @@ pub fn valid_session(id: &str) -> bool {
 const MAX_JSON_BYTES: usize = 64 * 1024;
 
 /// Handles one command: JSON, or multipart with an `audio` part.
+#[utoipa::path(post, path = "/v4/voice-command", tag = "commands",
+    request_body(content(
+        (VoiceCommand = "application/json"),
+        (crate::openapi::AudioCommand = "multipart/form-data"),
+    )),
+    responses(
+        (status = 200, description = "The answer (completed, needs_confirmation or failed)", body = ralex_orchestrator::Answer),
+        (status = 403, description = "Denied by policy: the answer with an `error`", body = crate::openapi::DeniedAnswer),
+        (status = 400, description = "Bad input", body = crate::openapi::ErrorBody),
+        (status = 401, description = "No or bad token", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Unknown project", body = crate::openapi::ErrorBody),
+        (status = 413, description = "Too large", body = crate::openapi::ErrorBody),
+        (status = 415, description = "Not JSON or multipart", body = crate::openapi::ErrorBody),
+        (status = 429, description = "Too many failed attempts, or over budget", body = crate::openapi::ErrorBody),
+        (status = 422, description = "Audio sent but no speech-to-text model is configured", body = crate::openapi::ErrorBody),
+        (status = 502, description = "The speech-to-text provider failed", body = crate::openapi::ErrorBody),
+    ),
+    security(("bearer" = [])))]
 pub async fn voice_command(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -114,11 +134,9 @@ async fn run(
         ));
     }
     if body.command.chars().count() > MAX_COMMAND_CHARS {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!("`command` is longer than {MAX_COMMAND_CHARS} characters"),
-        ));
+        return Err(ApiError::bad_request(format!(
+            "`command` is longer than {MAX_COMMAND_CHARS} characters; say it in shorter steps"
+        )));
     }
     if !valid_session(&body.session_id) {
         return Err(ApiError::bad_request(

@@ -6,8 +6,6 @@
 //! address has failed too often in a minute (a valid token always gets through,
 //! so an attacker cannot lock others out) — and handing the [`Caller`] to the route.
 
-use std::net::SocketAddr;
-
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::Next;
@@ -20,11 +18,11 @@ use crate::tokens::{Caller, verify};
 /// Checks the request's token; the route gets the [`Caller`] as an extension.
 pub async fn require_token(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<crate::tls::Peer>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let ip = peer.ip();
+    let ip = peer.0.ip();
     let presented = bearer(&request).or_else(|| query_token(&request));
     let caller = match presented.as_deref().map(|t| verify(&state.store, t)) {
         Some(Ok(Some(caller))) => Some(caller),

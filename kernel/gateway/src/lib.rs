@@ -15,11 +15,11 @@ pub mod metrics;
 pub mod openapi;
 pub mod routes;
 pub mod state;
+pub mod tls;
 pub mod tokens;
 pub mod who;
 
 use std::future::Future;
-use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -86,16 +86,29 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves; requests in flight
-/// finish first.
+/// finish first. With `tls`, every connection is TLS.
 pub async fn serve(
     listener: TcpListener,
+    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    match tls {
+        None => {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<tls::Peer>(),
+            )
+            .with_graceful_shutdown(shutdown)
+            .await
+        }
+        Some(config) => {
+            axum::serve(
+                tls::TlsListener::new(listener, config),
+                router.into_make_service_with_connect_info::<tls::Peer>(),
+            )
+            .with_graceful_shutdown(shutdown)
+            .await
+        }
+    }
 }

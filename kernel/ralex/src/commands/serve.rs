@@ -27,6 +27,12 @@ pub async fn run(args: ServeArgs, home: &Home, config: &Config) -> CliResult {
         ))
     })?;
     let projects = projects(&args)?;
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            Some(ralex_gateway::tls::server_config(cert, key).map_err(CliError::usage)?)
+        }
+        _ => None,
+    };
     let registry = Registry::open(home, config)?;
     let (events, _) = broadcast::channel::<Event>(EVENT_BUFFER);
     let sender = events.clone();
@@ -51,7 +57,7 @@ pub async fn run(args: ServeArgs, home: &Home, config: &Config) -> CliResult {
     let bound = listener
         .local_addr()
         .context("cannot read the bound address")?;
-    if !bound.ip().is_loopback() {
+    if !bound.ip().is_loopback() && tls.is_none() {
         eprintln!(
             "warning: listening on {bound}, reachable from other machines without TLS; prefer Tailscale HTTPS or a loopback address (see docs/DEPLOYMENT_GUIDE.md)"
         );
@@ -61,9 +67,10 @@ pub async fn run(args: ServeArgs, home: &Home, config: &Config) -> CliResult {
         .iter()
         .map(|p| format!("{} ({})", p.name, p.root.display()))
         .collect();
-    println!("listening on http://{bound}");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("listening on {scheme}://{bound}");
     eprintln!("serving {}", served.join(", "));
-    ralex_gateway::serve(listener, ralex_gateway::router(state), shutdown())
+    ralex_gateway::serve(listener, tls, ralex_gateway::router(state), shutdown())
         .await
         .context("the gateway stopped with an error")?;
     eprintln!("stopped");

@@ -70,6 +70,15 @@ impl Gate {
             .map_err(|e| e.to_string())
     }
 
+    /// Appends an audit entry with relaxed durability (fsynced by the next
+    /// synchronous commit): for entries about things that change nothing.
+    pub(crate) fn append_relaxed(&self, record: &AuditRecord<'_>) -> Result<(), String> {
+        self.store
+            .audit_append_relaxed(record)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
     /// Decides `action` on `resource` and audits it; `Err` carries the reason for
     /// people. `read` relaxes the durability of an allowed entry.
     pub fn allow(

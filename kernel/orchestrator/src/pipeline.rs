@@ -92,7 +92,7 @@ impl Gate {
                 &format!("a {risk} `{kind}` command"),
             ));
         }
-        self.append(&AuditRecord {
+        let record = AuditRecord {
             actor: self.actor(),
             action: Action::CommandRun.as_str(),
             resource: &resource.describe(),
@@ -100,7 +100,16 @@ impl Gate {
             rule: decision.rule_id(),
             args_digest: &digest,
             detail: &detail.join("; "),
-        })
+        };
+        // A dry run changes nothing: its allowed entry is written with relaxed
+        // durability (on disk with the next synchronous commit). Anything that
+        // acts, and every refusal, is on disk before the command goes on.
+        let relaxed = notes.contains(&"dry run") && decision.allowed();
+        if relaxed {
+            self.append_relaxed(&record)
+        } else {
+            self.append(&record)
+        }
         .map_err(PipelineError::Audit)?;
         Ok(decision)
     }

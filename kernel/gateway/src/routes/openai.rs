@@ -147,6 +147,12 @@ fn command_of(request: &ChatRequest) -> Result<(String, bool), ApiError> {
             "`messages` has no user message with text; the last user message is the command",
         ));
     };
+    if last.chars().count() > crate::routes::voice::MAX_COMMAND_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "the last user message is longer than {} characters; say the command in shorter steps",
+            crate::routes::voice::MAX_COMMAND_CHARS
+        )));
+    }
     let word = last.trim_end_matches(['.', '!']).to_lowercase();
     if CONFIRM_WORDS.contains(&word.as_str()) && users.len() >= 2 {
         return Ok((users[users.len() - 2].clone(), true));

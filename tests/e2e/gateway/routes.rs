@@ -1,0 +1,135 @@
+//! The smaller routes: `GET/POST /v4/plugins` (install needs an admin token and is
+//! not built yet), the workflow routes (501 until workflows land) and `/metrics`
+//! (Prometheus text, behind a token).
+
+use serde_json::json;
+
+use super::*;
+
+#[test]
+fn plugins_lists_the_loaded_first_party_plugins() {
+    let server = Server::start();
+    let body = server.get("/v4/plugins", Some(&server.user)).ok();
+    let plugins = body["plugins"].as_array().expect("a plugin list");
+    for name in ["command-parser", "model-router", "agent", "prompt-enhancer"] {
+        let plugin = plugins
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{name} missing: {body:#}"));
+        assert_eq!(plugin["status"], "loaded", "{plugin:#}");
+        assert!(
+            plugin["sha256"].as_str().is_some_and(|s| s.len() == 64),
+            "{plugin:#}"
+        );
+        assert!(plugin["version"].is_string(), "{plugin:#}");
+    }
+    server.get("/v4/plugins", None).error(401);
+}
+
+#[test]
+fn installing_a_plugin_needs_an_admin_token_and_is_not_built_yet() {
+    let server = Server::start();
+    let body = json!({"source": "oci://example.com/plugin:1"});
+    let message = server
+        .post("/v4/plugins", Some(&server.user), &body)
+        .error(403);
+    assert!(message.contains("admin"), "{message}");
+    let r = server.post("/v4/plugins", Some(&server.admin), &body);
+    let message = r.error(501);
+    assert_eq!(r.json()["error"]["code"], "not_implemented");
+    assert!(message.contains("ralex plugin install"), "{message}");
+    server.post("/v4/plugins", None, &body).error(401);
+}
+
+#[test]
+fn workflow_routes_say_they_are_not_built_yet() {
+    let server = Server::start();
+    let r = server.post("/v4/workflow/x", Some(&server.user), &json!({}));
+    let message = r.error(501);
+    assert!(message.contains("workflow"), "{message}");
+    assert_eq!(r.json()["error"]["code"], "not_implemented");
+    let message = server
+        .get("/v4/workflow/runs/1", Some(&server.user))
+        .error(501);
+    assert!(message.contains("workflow"), "{message}");
+    server.post("/v4/workflow/x", None, &json!({})).error(401);
+    server.get("/v4/workflow/runs/1", None).error(401);
+}
+
+/// The value of the sample `name` in Prometheus text.
+fn sample(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
+}
+
+#[test]
+fn metrics_count_commands_by_status() {
+    let server = Server::start();
+    let r = server.get("/metrics", None);
+    r.error(401);
+
+    const N: usize = 7;
+    for i in 0..N {
+        let answer = server
+            .dry_run(&server.user, SHOW_CONFIG, &format!("m-{i}"))
+            .ok();
+        assert_eq!(answer["status"], "completed", "{answer:#}");
+    }
+    server
+        .voice(json!({"command": DELETE_CONFIG, "session_id": "m"}))
+        .ok();
+    let r = server.get("/metrics", Some(&server.user));
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(
+        r.header("content-type").starts_with("text/plain"),
+        "{:?}",
+        r.headers
+    );
+    let text = &r.text;
+    let completed = sample(text, "ralex_commands_total{status=\"completed\"}");
+    assert_eq!(completed, Some(N as f64), "{text}");
+    let waiting = sample(text, "ralex_commands_total{status=\"needs_confirmation\"}");
+    assert_eq!(waiting, Some(1.0), "{text}");
+    assert_eq!(
+        sample(text, "ralex_command_seconds_count"),
+        Some(N as f64 + 1.0),
+        "{text}"
+    );
+    assert!(
+        text.contains("# TYPE ralex_commands_total counter"),
+        "{text}"
+    );
+    // The 401 above is counted too.
+    let unauthorized = sample(text, "ralex_http_responses_total{class=\"401\"}");
+    assert!(unauthorized.is_some_and(|n| n >= 1.0), "{text}");
+}
+
+#[test]
+fn the_openapi_document_names_every_route() {
+    let server = Server::start();
+    let doc = server.get("/openapi.json", None).ok();
+    assert!(
+        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")),
+        "{doc:#}"
+    );
+    let paths = doc["paths"].as_object().expect("paths");
+    for path in [
+        "/health",
+        "/v4/voice-command",
+        "/v4/undo",
+        "/v4/context/{session_id}",
+        "/v4/plugins",
+        "/v4/workflow/{name}",
+        "/v4/workflow/runs/{id}",
+        "/v4/events",
+        "/metrics",
+        "/v1/models",
+        "/v1/chat/completions",
+    ] {
+        assert!(
+            paths.contains_key(path),
+            "{path} missing: {:?}",
+            paths.keys()
+        );
+    }
+}

@@ -14,6 +14,7 @@ mod openai;
 mod robust;
 mod routes;
 mod script;
+mod shutdown;
 mod undo;
 mod voice;
 

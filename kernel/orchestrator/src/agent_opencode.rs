@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use ralex_intent::Intent;
 
-use crate::agent::Prompt;
+use crate::agent_prompt::Prompt;
 use crate::answer::{Answer, Status};
 use crate::direct::Direct;
 use crate::opencode::{self, OpenCode};

@@ -21,6 +21,8 @@
 
 mod agent;
 mod agent_opencode;
+mod agent_prompt;
+mod agent_route;
 pub mod answer;
 pub mod confirm;
 pub mod context;
@@ -35,6 +37,7 @@ pub mod project;
 mod reply;
 pub mod request;
 pub mod resolve;
+mod snapshots;
 pub mod speak;
 pub mod undo;
 

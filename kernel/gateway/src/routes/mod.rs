@@ -6,6 +6,7 @@ pub mod events;
 pub mod health;
 pub mod metrics;
 pub mod openai;
+pub mod openai_stream;
 pub mod plugins;
 pub mod undo;
 pub mod voice;

@@ -10,10 +10,7 @@
 //! else a digest of the conversation's first user message. Saying "confirm" (or
 //! "yes") after a `needs_confirmation` answer confirms the previous command.
 
-use std::convert::Infallible;
-use std::time::Duration;
-
-use axum::body::{Body as HttpBody, Bytes};
+use axum::body::Body as HttpBody;
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
@@ -29,9 +26,6 @@ use crate::json::Body;
 use crate::state::AppState;
 use crate::tokens::Caller;
 use crate::who::who;
-
-/// How often a streamed answer sends a keep-alive comment while working.
-const KEEP_ALIVE: Duration = Duration::from_secs(10);
 
 /// Most characters of a command's output (a file, search hits) put in the answer.
 const MAX_OUTPUT_CHARS: usize = 8_000;
@@ -273,11 +267,7 @@ pub async fn chat_completions(
         }))
         .into_response());
     }
-    let task = tokio::spawn(work);
-    let stream = futures_util::stream::unfold(Stream::Working(task), move |phase| {
-        let (id, model) = (id.clone(), model.clone());
-        async move { next_chunk(phase, &id, &model).await }
-    });
+    let stream = crate::routes::openai_stream::events(tokio::spawn(work), id, model);
     Ok((
         StatusCode::OK,
         [
@@ -287,93 +277,6 @@ pub async fn chat_completions(
         HttpBody::from_stream(stream),
     )
         .into_response())
-}
-
-type Work = tokio::task::JoinHandle<Result<Answer, ralex_orchestrator::PipelineError>>;
-
-/// Where a streamed answer is.
-enum Stream {
-    Working(Work),
-    Chunks(Vec<String>),
-    Done,
-}
-
-async fn next_chunk(
-    phase: Stream,
-    id: &str,
-    model: &str,
-) -> Option<(Result<Bytes, Infallible>, Stream)> {
-    match phase {
-        Stream::Working(mut task) => match tokio::time::timeout(KEEP_ALIVE, &mut task).await {
-            Err(_) => Some((
-                Ok(Bytes::from_static(b": working\n\n")),
-                Stream::Working(task),
-            )),
-            Ok(joined) => {
-                let text = match joined {
-                    Ok(Ok(answer)) => markdown(&answer),
-                    Ok(Err(e)) => format!("The command could not run: {e}"),
-                    Err(_) => "The command stopped unexpectedly.".to_string(),
-                };
-                let mut chunks = vec![chunk(
-                    id,
-                    model,
-                    json!({"role": "assistant", "content": ""}),
-                    None,
-                )];
-                chunks.extend(pieces(&text).map(|p| chunk(id, model, json!({"content": p}), None)));
-                chunks.push(chunk(id, model, json!({}), Some("stop")));
-                chunks.push("data: [DONE]\n\n".to_owned());
-                chunks.reverse();
-                let first = chunks.pop()?;
-                Some((Ok(Bytes::from(first)), Stream::Chunks(chunks)))
-            }
-        },
-        Stream::Chunks(mut chunks) => {
-            let next = chunks.pop()?;
-            let phase = if chunks.is_empty() {
-                Stream::Done
-            } else {
-                Stream::Chunks(chunks)
-            };
-            Some((Ok(Bytes::from(next)), phase))
-        }
-        Stream::Done => None,
-    }
-}
-
-/// The text in pieces of about 80 characters, cut between words.
-fn pieces(text: &str) -> impl Iterator<Item = String> + '_ {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let mut end = rest.len().min(80);
-        while !rest.is_char_boundary(end) {
-            end += 1;
-        }
-        if end < rest.len()
-            && let Some(space) = rest[..end].rfind(' ')
-            && space > 0
-        {
-            end = space + 1;
-        }
-        let (piece, tail) = rest.split_at(end);
-        rest = tail;
-        Some(piece.to_owned())
-    })
-}
-
-fn chunk(id: &str, model: &str, delta: Value, finish: Option<&str>) -> String {
-    let body = json!({
-        "id": id,
-        "object": "chat.completion.chunk",
-        "created": crate::now_ms() / 1000,
-        "model": model,
-        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-    });
-    format!("data: {body}\n\n")
 }
 
 #[cfg(test)]
@@ -418,14 +321,5 @@ mod tests {
         let b = session_of(&headers, &request(&[("user", "hi")]));
         assert_eq!(a, b);
         assert!(a.starts_with("chat-"));
-    }
-
-    #[test]
-    fn text_is_cut_between_words() {
-        let text = "word ".repeat(40);
-        let parts: Vec<String> = pieces(&text).collect();
-        assert!(parts.len() > 1);
-        assert_eq!(parts.concat(), text);
-        assert!(parts.iter().all(|p| p.len() <= 80));
     }
 }

@@ -37,6 +37,7 @@ pub struct Runner {
     sandbox: Sandbox,
     extra_env: Vec<(String, String)>,
     writable: Vec<PathBuf>,
+    readable: Vec<PathBuf>,
 }
 
 impl Runner {
@@ -50,6 +51,7 @@ impl Runner {
             sandbox,
             extra_env: Vec::new(),
             writable: Vec::new(),
+            readable: Vec::new(),
         }
     }
 
@@ -70,6 +72,15 @@ impl Runner {
     pub fn with_writable(mut self, dir: PathBuf) -> Runner {
         if dir.is_absolute() && !self.writable.contains(&dir) {
             self.writable.push(dir);
+        }
+        self
+    }
+
+    /// Also lets programs read `dir` where the sandbox would hide it (its `/tmp`
+    /// is private): e.g. a tool installed under a temporary folder. Read-only.
+    pub fn with_readable(mut self, dir: PathBuf) -> Runner {
+        if dir.is_absolute() && !self.readable.contains(&dir) {
+            self.readable.push(dir);
         }
         self
     }
@@ -113,9 +124,14 @@ impl Runner {
         let dir = cwd::resolve(&root, cwd)?;
         let executable = program::resolve(program)?;
 
-        let (launcher, argv) = self
-            .sandbox
-            .wrap(&root, &self.writable, &dir, &executable, args);
+        let (launcher, argv) = self.sandbox.wrap(
+            &root,
+            &self.writable,
+            &self.readable,
+            &dir,
+            &executable,
+            args,
+        );
         let mut command = Command::new(launcher);
         command
             .args(argv)

@@ -75,11 +75,13 @@ impl Sandbox {
 
     /// The program and arguments that run `program args` in `cwd` under this
     /// sandbox (unchanged for [`Sandbox::None`]); `root` and `writable` are the
-    /// only folders it may change besides its private `/tmp`.
+    /// only folders it may change besides its private `/tmp`; `readable` folders are
+    /// bound read-only over that private `/tmp` when they lie under it.
     pub(crate) fn wrap(
         &self,
         root: &Path,
         writable: &[PathBuf],
+        readable: &[PathBuf],
         cwd: &Path,
         program: &Path,
         args: &[String],
@@ -105,6 +107,9 @@ impl Sandbox {
         .map(OsString::from)
         .collect();
         argv.extend(["--bind".into(), root.into(), root.into()]);
+        for dir in readable {
+            argv.extend(["--ro-bind".into(), dir.into(), dir.into()]);
+        }
         for dir in writable {
             argv.extend(["--bind".into(), dir.into(), dir.into()]);
         }

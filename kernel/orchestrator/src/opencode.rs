@@ -108,6 +108,12 @@ impl OpenCode {
         let mut runner = Runner::new(root.to_path_buf(), limits, Sandbox::detect().sandbox)
             .with_env("OPENCODE_CONFIG_CONTENT", &config)
             .map_err(|e| e.to_string())?;
+        // OpenCode installed under a temporary folder (e.g. a checkout in /tmp)
+        // would be hidden by the sandbox's private /tmp: its package is bound
+        // read-only.
+        if let Some(package) = installation() {
+            runner = runner.with_readable(package);
+        }
         for (var, default) in [
             ("XDG_CONFIG_HOME", ".config"),
             ("XDG_DATA_HOME", ".local/share"),
@@ -134,6 +140,33 @@ impl OpenCode {
         }
         Ok(runner)
     }
+}
+
+/// The folder OpenCode is installed in: the `node_modules` folder holding the
+/// `opencode` found on PATH (its launcher and platform binary live there), else
+/// the folder of the program itself.
+fn installation() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    let found = std::env::split_paths(&path)
+        .map(|dir| dir.join("opencode"))
+        .find(|candidate| candidate.is_file())?;
+    let real = found.canonicalize().ok()?;
+    let package = real
+        .ancestors()
+        .find(|dir| dir.file_name().is_some_and(|n| n == "node_modules"))
+        .map(Path::to_path_buf)
+        .or_else(|| real.parent().map(Path::to_path_buf))?;
+    let launcher_dir = found.parent()?.to_path_buf();
+    // The launcher's own folder may be outside the package (a symlink in a bin/).
+    Some(if launcher_dir.starts_with(&package) {
+        package
+    } else {
+        launcher_dir
+            .ancestors()
+            .find(|dir| package.starts_with(dir))
+            .map(Path::to_path_buf)
+            .unwrap_or(package)
+    })
 }
 
 /// What an OpenCode run said, from its JSON events.

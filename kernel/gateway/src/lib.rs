@@ -14,6 +14,7 @@ pub mod json;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;
+pub mod server;
 pub mod state;
 pub mod tls;
 pub mod tokens;
@@ -94,21 +95,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     match tls {
-        None => {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<tls::Peer>(),
-            )
-            .with_graceful_shutdown(shutdown)
-            .await
-        }
+        None => server::run(listener, router, shutdown).await,
         Some(config) => {
-            axum::serve(
-                tls::TlsListener::new(listener, config),
-                router.into_make_service_with_connect_info::<tls::Peer>(),
-            )
-            .with_graceful_shutdown(shutdown)
-            .await
+            server::run(tls::TlsListener::new(listener, config), router, shutdown).await
         }
     }
 }

@@ -15,6 +15,7 @@ mod robust;
 mod routes;
 mod script;
 mod shutdown;
+mod slow;
 mod undo;
 mod voice;
 

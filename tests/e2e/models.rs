@@ -27,24 +27,7 @@ fn ralex(env: &Env, args: &[&str], vars: &[(&str, &str)]) -> Result {
 /// `lab-small` (tier 1, $0.50/$1.50 per Mtok), and with `more` also `lab-large`
 /// (tier 2) and `lab-frontier` (tier 3).
 fn lab_config(base: &str, more: bool) -> String {
-    let mut text = format!(
-        r#"[[providers]]
-name = "lab"
-kind = "openai"
-base_url = "{base}"
-api_key_env = "LAB_API_KEY"
-local = false
-
-[[models]]
-name = "lab-small"
-provider = "lab"
-context_window = 128000
-input_per_mtok = 0.5
-output_per_mtok = 1.5
-capabilities = ["tools"]
-tier = 1
-"#
-    );
+    let mut text = lab_provider(base);
     if more {
         text.push_str(
             r#"

@@ -228,3 +228,26 @@ pub fn chat_requests(server: &ModelServer) -> Vec<Value> {
         .filter(|r| r["path"] == "/v1/chat/completions")
         .collect()
 }
+
+/// ralex.toml wiring the scripted model server at `base` in as provider `lab`
+/// with the priced model `lab-small` ($0.50 / $1.50 per Mtok, tools).
+pub fn lab_provider(base: &str) -> String {
+    format!(
+        r#"[[providers]]
+name = "lab"
+kind = "openai"
+base_url = "{base}"
+api_key_env = "LAB_API_KEY"
+local = false
+
+[[models]]
+name = "lab-small"
+provider = "lab"
+context_window = 128000
+input_per_mtok = 0.5
+output_per_mtok = 1.5
+capabilities = ["tools"]
+tier = 1
+"#
+    )
+}

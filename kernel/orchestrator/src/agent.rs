@@ -12,7 +12,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use ralex_exec::{Limits, Runner, Sandbox};
+use ralex_exec::{Limits, Runner};
 use ralex_host::calls::agent::{AgentLimits, Task};
 use ralex_host::calls::intent::intent_to_wit;
 use ralex_host::calls::router::OutcomeKind;
@@ -135,7 +135,7 @@ impl Orchestrator {
             runner: Some(Arc::new(Runner::new(
                 ctx.workspace.root().to_path_buf(),
                 Limits::default(),
-                Sandbox::detect().sandbox,
+                self.sandbox(),
             ))),
             mcp: None,
             model: Some(Arc::new(ModelAccess {

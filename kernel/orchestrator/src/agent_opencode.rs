@@ -59,8 +59,15 @@ impl Orchestrator {
         );
         let title = format!("ralex: {normalized}");
         ctx.emit.emit("agent", "OpenCode is working");
-        let outcome =
-            opencode::run(&ctx.gate, config, ctx.workspace.root(), &message, &title).await;
+        let outcome = opencode::run(
+            &ctx.gate,
+            config,
+            ctx.workspace.root(),
+            &message,
+            &title,
+            self.sandbox(),
+        )
+        .await;
         let changed = self.collect_or_forget(ctx, repo, &before, &mut answer);
         let output = match outcome {
             Ok(output) => output,

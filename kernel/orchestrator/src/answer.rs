@@ -20,6 +20,18 @@ pub enum Status {
     Failed,
 }
 
+impl Status {
+    /// The contract's name: `completed`, `needs_confirmation`, `denied`, `failed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Completed => "completed",
+            Status::NeedsConfirmation => "needs_confirmation",
+            Status::Denied => "denied",
+            Status::Failed => "failed",
+        }
+    }
+}
+
 /// One changed file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

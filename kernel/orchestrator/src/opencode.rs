@@ -98,14 +98,14 @@ impl OpenCode {
 
     /// A runner for OpenCode in `root`: its permissions pinned, its state folders
     /// writable, its time limit.
-    pub(crate) fn runner(&self, root: &Path) -> Result<Runner, String> {
+    pub(crate) fn runner(&self, root: &Path, sandbox: Sandbox) -> Result<Runner, String> {
         let config =
             format!(r#"{{"permission":{PERMISSIONS},"autoupdate":false,"share":"disabled"}}"#);
         let limits = Limits {
             timeout: self.timeout,
             ..Limits::default()
         };
-        let mut runner = Runner::new(root.to_path_buf(), limits, Sandbox::detect().sandbox)
+        let mut runner = Runner::new(root.to_path_buf(), limits, sandbox)
             .with_env("OPENCODE_CONFIG_CONTENT", &config)
             .map_err(|e| e.to_string())?;
         // OpenCode installed under a temporary folder (e.g. a checkout in /tmp)
@@ -230,6 +230,7 @@ pub(crate) async fn run(
     root: &Path,
     message: &str,
     title: &str,
+    sandbox: Sandbox,
 ) -> Result<ralex_exec::Output, String> {
     let args = config.args(message, title);
     let resource = Resource::Program {
@@ -238,7 +239,7 @@ pub(crate) async fn run(
     };
     gate.allow(Action::ExecRun, &resource, &[title.as_bytes()], false)
         .map_err(|why| format!("I may not run OpenCode: {why}"))?;
-    let runner = config.runner(root)?;
+    let runner = config.runner(root, sandbox)?;
     let allowed = [Allowed::parse("opencode run").map_err(|e| e.to_string())?];
     runner
         .run(&allowed, "opencode", &args, "", Some(config.timeout))

@@ -103,6 +103,8 @@ pub struct Orchestrator {
     pub(crate) writers: std::sync::Mutex<
         std::collections::HashMap<std::path::PathBuf, Arc<tokio::sync::Mutex<()>>>,
     >,
+    /// The exec sandbox, detected on first use (the probe starts a process).
+    sandbox: std::sync::OnceLock<ralex_exec::Sandbox>,
 }
 
 /// What every stage of one command shares.
@@ -134,6 +136,7 @@ impl Orchestrator {
             settings,
             events: None,
             writers: std::sync::Mutex::default(),
+            sandbox: std::sync::OnceLock::new(),
         }
     }
 
@@ -250,6 +253,7 @@ impl Orchestrator {
                     ctx.workspace.root().to_path_buf(),
                     Arc::clone(&ctx.workspace),
                     ctx.gate.clone(),
+                    self.sandbox(),
                 )
                 .with_test_timeout(self.settings.test_timeout);
                 match direct.execute(intent, normalized).await {
@@ -358,6 +362,13 @@ impl Orchestrator {
         }
     }
 
+    /// The sandbox programs run in, detected once.
+    pub(crate) fn sandbox(&self) -> ralex_exec::Sandbox {
+        self.sandbox
+            .get_or_init(|| ralex_exec::Sandbox::detect().sandbox)
+            .clone()
+    }
+
     /// The write lock of `project`.
     pub(crate) fn writer_lock(&self, project: &std::path::Path) -> Arc<tokio::sync::Mutex<()>> {
         let mut writers = self
@@ -386,10 +397,7 @@ impl Orchestrator {
     /// Records how the command ended (a failure to record is logged: the answer
     /// and the audit trail already say what happened).
     fn finish(&self, ctx: &Ctx<'_>, answer: &Answer) {
-        let state = serde_json::to_value(answer.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_else(|| "failed".into());
+        let state = answer.status.as_str();
         let changed: Vec<String> = answer.changes.iter().map(|c| c.path.clone()).collect();
         let after = ctx
             .snapshot_after
@@ -399,7 +407,7 @@ impl Orchestrator {
         let result = self.store.command_finish(
             &ctx.command_id,
             &FinishedCommand {
-                state: &state,
+                state,
                 response: &answer.response,
                 model: answer.model.as_deref(),
                 cost_nusd: (answer.cost_usd * 1e9).round() as i64,

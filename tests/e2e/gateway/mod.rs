@@ -60,28 +60,7 @@ impl Server {
         let models = model_server();
         let env = Env::new();
         let base = models.base();
-        std::fs::write(
-            env.home.path().join("ralex.toml"),
-            format!(
-                r#"[[providers]]
-name = "lab"
-kind = "openai"
-base_url = "{base}"
-api_key_env = "LAB_API_KEY"
-local = false
-
-[[models]]
-name = "lab-small"
-provider = "lab"
-context_window = 128000
-input_per_mtok = 0.5
-output_per_mtok = 1.5
-capabilities = ["tools"]
-tier = 1
-"#
-            ),
-        )
-        .unwrap();
+        std::fs::write(env.home.path().join("ralex.toml"), lab_provider(&base)).unwrap();
         let (dir, root) = project(true);
         let user = token(&env, "phone", false);
         let admin = token(&env, "laptop", true);

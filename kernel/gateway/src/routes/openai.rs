@@ -243,10 +243,9 @@ pub async fn chat_completions(
             let started = std::time::Instant::now();
             let answer = state.orchestrator.handle(&command_request).await;
             if let Ok(answer) = &answer {
-                let status = serde_json::to_value(answer.status).unwrap_or_default();
                 state
                     .metrics
-                    .command(status.as_str().unwrap_or(""), started.elapsed());
+                    .command(answer.status.as_str(), started.elapsed());
             }
             answer
         }

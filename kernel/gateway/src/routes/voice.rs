@@ -170,11 +170,9 @@ async fn run(
         .handle(&request)
         .await
         .map_err(|e| ApiError::internal(e.to_string()))?;
-    let status_name = serde_json::to_value(answer.status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    state.metrics.command(&status_name, started.elapsed());
+    state
+        .metrics
+        .command(answer.status.as_str(), started.elapsed());
     let mut value = serde_json::to_value(&answer)
         .map_err(|e| ApiError::internal(format!("cannot serialise the answer: {e}")))?;
     if let Some(transcript) = transcript {

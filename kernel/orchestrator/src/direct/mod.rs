@@ -78,16 +78,18 @@ pub struct Direct {
 }
 
 impl Direct {
-    /// Direct execution in the project at `root` for the person behind `gate`.
-    /// A project that is not a git repository can still read, search and test.
-    pub fn new(root: PathBuf, workspace: Arc<Workspace>, gate: Gate) -> Direct {
+    /// Direct execution in the project at `root` for the person behind `gate`,
+    /// running programs in `sandbox` (detect it once: [`Sandbox::detect`] starts a
+    /// probe process). A project that is not a git repository can still read,
+    /// search and test.
+    pub fn new(root: PathBuf, workspace: Arc<Workspace>, gate: Gate, sandbox: Sandbox) -> Direct {
         let repo = ralex_git::Repo::open(&root).ok().map(Mutex::new);
         Direct {
             root,
             workspace,
             repo,
             gate,
-            sandbox: Sandbox::detect().sandbox,
+            sandbox,
             test_timeout: Duration::from_secs(600),
         }
     }

@@ -11,6 +11,8 @@ COMMAND ?= add a docstring to parse config dot py
 
 OPENCODE_VERSION ?= 1.18.33
 OPENCODE := target/tools/node_modules/.bin/opencode
+PLAYWRIGHT_VERSION ?= 1.64.1
+PLAYWRIGHT := target/tools/node_modules/playwright-core/package.json
 PYTOOLS := target/tools/py/bin/python
 
 .PHONY: setup demo test bench lint tools
@@ -24,12 +26,16 @@ demo: setup
 	RALEX_HOME=$${RALEX_HOME:-$(CURDIR)/.ralex-home} $(RALEX) run "$(COMMAND)" --project $(SAMPLE) --dry-run --json
 
 # Tools the tests drive for real: the OpenCode CLI (from npm), for the OpenCode
-# agent back end's tests; the official `openai` Python SDK and schemathesis
-# (from PyPI), for the gateway's tests.
-tools: $(OPENCODE) $(PYTOOLS)
+# agent back end's tests; playwright-core (from npm; it drives Debian's
+# Chromium) for the web UI's tests; the official `openai` Python SDK and
+# schemathesis (from PyPI), for the gateway's tests.
+tools: $(OPENCODE) $(PLAYWRIGHT) $(PYTOOLS)
 
 $(OPENCODE):
 	npm install --no-audit --no-fund --loglevel=error --prefix target/tools opencode-ai@$(OPENCODE_VERSION)
+
+$(PLAYWRIGHT): $(OPENCODE)
+	npm install --no-audit --no-fund --loglevel=error --prefix target/tools playwright-core@$(PLAYWRIGHT_VERSION)
 
 $(PYTOOLS):
 	python3 -m venv target/tools/py

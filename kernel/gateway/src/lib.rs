@@ -2,8 +2,8 @@
 //!
 //! Owns: the routes ([`routes`]), bearer-token authentication with a failed-attempt
 //! limit ([`auth`], [`tokens`]), the error shape ([`error`]), request-size limits,
-//! live progress events over a WebSocket, Prometheus metrics ([`metrics`]), and
-//! serving with graceful shutdown ([`serve`]).
+//! live progress events over a WebSocket, Prometheus metrics ([`metrics`]), the
+//! web UI's files ([`routes::ui`]), and serving with graceful shutdown ([`serve`]).
 //!
 //! Must never: answer a route but `/health` without a valid token, let a browser
 //! on another origin listen to events, or answer a client's bad input with a 5xx.
@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .route("/v4/undo", post(routes::undo::undo))
+        .route("/v4/status", get(routes::status::status))
         .route("/v4/context/{session_id}", get(routes::context::context))
         .route(
             "/v4/plugins",
@@ -74,7 +75,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(routes::health::health))
         .route("/openapi.json", get(openapi::openapi_json))
         .merge(authed)
-        .fallback(|| async { ApiError::not_found("no such route; see /openapi.json") })
+        .fallback(routes::ui::serve)
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 axum::http::StatusCode::METHOD_NOT_ALLOWED,

@@ -139,6 +139,7 @@ impl Modify for Bearer {
     info(title = "Ralex", description = "Drive work on your code by voice, safely: the kernel's HTTP API (DESIGN.md §5)."),
     paths(
         routes::health::health,
+        routes::status::status,
         routes::voice::voice_command,
         routes::undo::undo,
         routes::context::context,
@@ -155,6 +156,7 @@ impl Modify for Bearer {
     components(schemas(
         Health, ErrorBody, ErrorDetail, DeniedAnswer, AudioCommand, Context, PluginList,
         routes::voice::VoiceCommand, UndoBody,
+        routes::status::KernelStatus, routes::status::ProjectOut, routes::status::Periods,
         routes::openai::ChatRequest, routes::openai::ChatMessage,
         ralex_orchestrator::Answer, ralex_orchestrator::ChangeOut,
         ralex_orchestrator::TestReport, ralex_orchestrator::Status,

@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::answer::Answer;
+
 /// One progress event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
@@ -26,6 +28,19 @@ pub struct Event {
     /// Share done, 0 to 1, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fraction: Option<f32>,
+    /// On `done`: how the command ended (`completed`, `needs_confirmation`,
+    /// `denied`, `failed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<&'static str>,
+    /// On `done`: what the command's model calls cost, in US dollars.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_usd: Option<f64>,
+    /// On `done` of a command waiting for a confirmation: the id to confirm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmation_id: Option<String>,
+    /// On `done` of a command that changed files: the id that undoes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undo_id: Option<String>,
 }
 
 /// Where a command's events go.
@@ -68,15 +83,42 @@ impl Emitter {
     ) {
         let message = message.into();
         tracing::debug!(stage, %message, "progress");
+        self.send(Event {
+            fraction,
+            ..self.event(stage, message)
+        });
+    }
+
+    /// The last event of a command: `done`, with how it ended.
+    pub(crate) fn done(&self, answer: &Answer) {
+        tracing::debug!(status = answer.status.as_str(), "done");
+        self.send(Event {
+            status: Some(answer.status.as_str()),
+            cost_usd: Some(answer.cost_usd),
+            confirmation_id: answer.confirmation_id.clone(),
+            undo_id: answer.undo_id.clone(),
+            ..self.event("done", answer.response.clone())
+        });
+    }
+
+    fn event(&self, stage: &'static str, message: String) -> Event {
+        Event {
+            command_id: self.command_id.clone(),
+            session_id: self.session_id.clone(),
+            actor: self.actor.clone(),
+            stage,
+            message,
+            fraction: None,
+            status: None,
+            cost_usd: None,
+            confirmation_id: None,
+            undo_id: None,
+        }
+    }
+
+    fn send(&self, event: Event) {
         if let Some(sink) = &self.sink {
-            sink(Event {
-                command_id: self.command_id.clone(),
-                session_id: self.session_id.clone(),
-                actor: self.actor.clone(),
-                stage,
-                message,
-                fraction,
-            });
+            sink(event);
         }
     }
 

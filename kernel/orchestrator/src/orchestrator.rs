@@ -196,6 +196,14 @@ impl Orchestrator {
             command_id,
             snapshot_after: std::sync::Mutex::new(None),
         };
+        let answer = self.understand_and_run(&ctx).await?;
+        ctx.emit.done(&answer);
+        Ok(answer)
+    }
+
+    /// Parse, then decide and do.
+    async fn understand_and_run(&self, ctx: &Ctx<'_>) -> Result<Answer, PipelineError> {
+        let request = ctx.request;
         ctx.emit.emit("parse", "Understanding the command");
         let parser = match &self.roles.parser {
             Ok(parser) => parser,
@@ -226,7 +234,7 @@ impl Orchestrator {
             Ok(Ok(understood)) => understood,
         };
         let (intent, normalized) = (understood.intent, understood.normalized);
-        let mut answer = self.run_intent(&ctx, &intent, &normalized).await?;
+        let mut answer = self.run_intent(ctx, &intent, &normalized).await?;
         answer.normalized = Some(normalized);
         Ok(answer)
     }
@@ -242,7 +250,6 @@ impl Orchestrator {
             return Ok(answer);
         }
         if ctx.request.dry_run {
-            ctx.emit.emit("done", "Dry run: nothing was changed");
             return Ok(ctx.answer(intent, Status::Completed, describe_dry_run(intent)));
         }
         self.begin(ctx, intent, normalized)?;
@@ -263,7 +270,6 @@ impl Orchestrator {
             }
         };
         self.finish(ctx, &answer);
-        ctx.emit.emit("done", answer.response.clone());
         Ok(answer)
     }
 

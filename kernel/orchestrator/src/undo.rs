@@ -16,6 +16,7 @@ use ralex_host::calls::router::OutcomeKind;
 use ralex_intent::{Intent, IntentKind, Risk};
 use ralex_policy::{Action, Resource};
 use ralex_store::CommandRow;
+use tracing::Instrument;
 
 use crate::answer::{Answer, ChangeOut, Status};
 use crate::events::Emitter;
@@ -77,15 +78,17 @@ impl Orchestrator {
             confidence: 1.0,
         };
         let span = tracing::info_span!("command", id = %ctx.command_id, session = %base.session_id);
-        let _entered = span.enter();
-        Ok(self
+        let answer = self
             .undo_in(
                 &ctx,
                 &intent,
                 request.undo_id.as_deref(),
                 request.session_id.is_some(),
             )
-            .await)
+            .instrument(span)
+            .await;
+        ctx.emit.done(&answer);
+        Ok(answer)
     }
 
     /// Undoes `undo_id`, or the latest change of the session (`by_session`) or

@@ -55,7 +55,71 @@ pub enum ConfirmationTaken {
     Mismatch,
 }
 
+/// A confirmation request as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    /// Its id.
+    pub id: String,
+    /// Session.
+    pub session: String,
+    /// Project root.
+    pub project: String,
+    /// Who must confirm.
+    pub actor: String,
+    /// What was said.
+    pub transcript: String,
+    /// When it was asked for (ms since the Unix epoch).
+    pub created_ms: i64,
+    /// When it stops being valid.
+    pub expires_ms: i64,
+    /// When it was used (confirmed or cancelled), if it was.
+    pub used_ms: Option<i64>,
+}
+
 impl Store {
+    /// The confirmation request `id`, if there is one.
+    pub fn confirmation(&self, id: &str) -> Result<Option<Confirmation>, StoreError> {
+        self.lock()
+            .query_row(
+                "SELECT id, session, project, actor, transcript, created_ms, expires_ms, used_ms
+                   FROM confirmations WHERE id = ?1",
+                params![id],
+                |r| {
+                    Ok(Confirmation {
+                        id: r.get(0)?,
+                        session: r.get(1)?,
+                        project: r.get(2)?,
+                        actor: r.get(3)?,
+                        transcript: r.get(4)?,
+                        created_ms: r.get(5)?,
+                        expires_ms: r.get(6)?,
+                        used_ms: r.get(7)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(StoreError::sqlite("reading a confirmation"))
+    }
+
+    /// Cancels `actor`'s pending confirmation `id`: it can no longer be used.
+    /// Whether it was pending (unused, unexpired and `actor`'s).
+    pub fn confirmation_cancel(
+        &self,
+        id: &str,
+        actor: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let changed = self
+            .lock()
+            .execute(
+                "UPDATE confirmations SET used_ms = ?3
+                  WHERE id = ?1 AND actor = ?2 AND used_ms IS NULL AND expires_ms > ?3",
+                params![id, actor, now_ms],
+            )
+            .map_err(StoreError::sqlite("cancelling a confirmation"))?;
+        Ok(changed == 1)
+    }
+
     /// Records a confirmation request.
     pub fn confirmation_create(&self, c: &NewConfirmation<'_>) -> Result<(), StoreError> {
         self.lock()
@@ -194,6 +258,35 @@ mod tests {
             take(&store, Some("k1"), "d1", 1_600),
             ConfirmationTaken::Used
         );
+    }
+
+    #[test]
+    fn a_cancelled_confirmation_cannot_be_used() {
+        let store = Store::open_in_memory().expect("store");
+        pending(&store, "k1", "d1");
+        let found = store.confirmation("k1").expect("read").expect("there");
+        assert_eq!(found.transcript, "delete old.py");
+        assert_eq!(found.used_ms, None);
+        assert!(
+            !store
+                .confirmation_cancel("k1", "token:other", 1_500)
+                .expect("cancel")
+        );
+        assert!(
+            store
+                .confirmation_cancel("k1", "user:cli", 1_500)
+                .expect("cancel")
+        );
+        assert!(
+            !store
+                .confirmation_cancel("k1", "user:cli", 1_500)
+                .expect("cancel")
+        );
+        assert_eq!(
+            take(&store, Some("k1"), "d1", 1_600),
+            ConfirmationTaken::Used
+        );
+        assert_eq!(store.confirmation("nope").expect("read"), None);
     }
 
     #[test]

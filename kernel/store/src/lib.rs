@@ -26,7 +26,7 @@ use rusqlite::Connection;
 
 pub use audit::{AuditEntry, AuditFilter, AuditProblem, AuditRecord, AuditReport, GENESIS_HASH};
 pub use commands::{CommandRow, FinishedCommand, NewCommand};
-pub use confirmations::{ConfirmationTaken, NewConfirmation};
+pub use confirmations::{Confirmation, ConfirmationTaken, NewConfirmation};
 pub use error::StoreError;
 pub use kv::KvQuota;
 pub use ledger::{

@@ -13,10 +13,10 @@ use tungstenite::{Message, WebSocket};
 
 use super::*;
 
-type Socket = WebSocket<TcpStream>;
+pub(super) type Socket = WebSocket<TcpStream>;
 
 /// Opens the event socket with `query` and `headers`; the handshake's error as is.
-fn open(
+pub(super) fn open(
     server: &Server,
     query: &str,
     headers: &[(&'static str, String)],
@@ -51,12 +51,12 @@ fn open(
 }
 
 /// The socket of `token`, authenticated with `?token=`.
-fn listen(server: &Server, token: &str) -> Socket {
+pub(super) fn listen(server: &Server, token: &str) -> Socket {
     open(server, &format!("?token={token}"), &[]).expect("the socket opens")
 }
 
 /// The next event.
-fn next(socket: &mut Socket) -> Value {
+pub(super) fn next(socket: &mut Socket) -> Value {
     loop {
         match socket.read().expect("an event within a minute") {
             Message::Text(text) => return serde_json::from_str(&text).unwrap(),
@@ -67,7 +67,7 @@ fn next(socket: &mut Socket) -> Value {
 }
 
 /// The events up to and including the next `done`.
-fn until_done(socket: &mut Socket) -> Vec<Value> {
+pub(super) fn until_done(socket: &mut Socket) -> Vec<Value> {
     let mut events = Vec::new();
     loop {
         let event = next(socket);
@@ -124,6 +124,12 @@ fn a_command_s_progress_arrives_in_order() {
         assert_eq!(event["actor"], "token:phone", "{event:#}");
         assert!(event["message"].is_string(), "{event:#}");
     }
+    // The last event says how it ended, what it cost and how to undo it.
+    let done = events.last().unwrap();
+    assert_eq!(done["status"], "completed", "{done:#}");
+    assert_eq!(done["cost_usd"], answer["cost_usd"], "{done:#}");
+    assert_eq!(done["undo_id"], answer["undo_id"], "{done:#}");
+    assert!(done.get("confirmation_id").is_none(), "{done:#}");
 }
 
 #[test]

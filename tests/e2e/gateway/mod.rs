@@ -10,12 +10,14 @@
 
 mod auth;
 mod events;
+mod events_confirm;
 mod openai;
 mod robust;
 mod routes;
 mod script;
 mod shutdown;
 mod slow;
+mod ui;
 mod undo;
 mod voice;
 

@@ -1,6 +1,6 @@
 //! The smaller routes: `GET/POST /v4/plugins` (install needs an admin token and is
-//! not built yet), the workflow routes (501 until workflows land) and `/metrics`
-//! (Prometheus text, behind a token).
+//! not built yet), the workflow routes (501 until workflows land), `/metrics`
+//! (Prometheus text, behind a token), `/v4/status`, and the web UI's files at `/`.
 
 use serde_json::json;
 
@@ -122,6 +122,7 @@ fn the_openapi_document_names_every_route() {
         "/v4/workflow/{name}",
         "/v4/workflow/runs/{id}",
         "/v4/events",
+        "/v4/status",
         "/metrics",
         "/v1/models",
         "/v1/chat/completions",
@@ -132,4 +133,70 @@ fn the_openapi_document_names_every_route() {
             paths.keys()
         );
     }
+}
+
+#[test]
+fn the_web_ui_is_served_without_a_token_under_a_strict_policy() {
+    let server = Server::start();
+    let page = server.get("/", None);
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.header("content-type").starts_with("text/html"));
+    assert!(page.text.contains("<html"), "{}", page.text);
+    let csp = page.header("content-security-policy");
+    for rule in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(rule), "{csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(page.header("x-content-type-options"), "nosniff");
+    // The ETag saves a download when nothing changed.
+    let etag = page.header("etag").to_string();
+    assert!(etag.starts_with('"'), "{etag}");
+    let again = server
+        .request("GET", "/", None)
+        .header("if-none-match", &etag)
+        .send()
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 304);
+    let manifest = server.get("/manifest.webmanifest", None).ok();
+    assert_eq!(manifest["start_url"], "/", "{manifest:#}");
+    // Not a file, not a route: the JSON 404; a file is only read.
+    server.get("/no-such-file.js", None).error(404);
+    let posted = server.post("/", None, &json!({}));
+    posted.error(405);
+}
+
+#[test]
+fn status_names_the_caller_projects_and_budgets() {
+    let server = Server::start();
+    server.get("/v4/status", None).error(401);
+    let status = server
+        .get("/v4/status?session_id=s-st", Some(&server.user))
+        .ok();
+    assert_eq!(status["actor"], "token:phone", "{status:#}");
+    assert_eq!(status["admin"], false, "{status:#}");
+    let name = server.root.file_name().unwrap().to_str().unwrap();
+    assert_eq!(status["projects"], json!([{"name": name, "default": true}]));
+    assert_eq!(status["speech_to_text"], false, "{status:#}");
+    assert_eq!(status["spent"]["session_usd"], 0.0, "{status:#}");
+    assert!(status["limits"]["day_usd"].is_null(), "{status:#}");
+    // After a paid command, the session's spending shows it.
+    let answer = add_the_docstring(&server, "s-st");
+    let cost = answer["cost_usd"].as_f64().unwrap();
+    assert!(cost > 0.0, "{answer:#}");
+    let status = server
+        .get("/v4/status?session_id=s-st", Some(&server.user))
+        .ok();
+    let spent = status["spent"]["session_usd"].as_f64().unwrap();
+    assert!((spent - cost).abs() < 1e-9, "{status:#} vs {cost}");
+    assert!(status["spent"]["day_usd"].as_f64().unwrap() >= cost);
+    let admin = server.get("/v4/status", Some(&server.admin)).ok();
+    assert_eq!(admin["admin"], true);
+    assert!(admin["spent"]["session_usd"].is_null(), "{admin:#}");
+    server
+        .get("/v4/status?session_id=bad%20id", Some(&server.user))
+        .error(400);
 }

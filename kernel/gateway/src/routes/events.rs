@@ -1,7 +1,8 @@
 //! `GET /v4/events`: a WebSocket of progress events. A token gets the events of
 //! its own commands (an admin token: everyone's), optionally only of one session
 //! (`?session_id=`). Browsers send an `Origin`; it must be this server's own (or
-//! one configured as allowed), so another site cannot listen in.
+//! one configured as allowed), so another site cannot listen in. The UI confirms
+//! or cancels a waiting command on the same socket ([`events_confirm`]).
 
 use axum::Extension;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -9,10 +10,13 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::http::header::{HOST, ORIGIN};
 use axum::response::Response;
+use ralex_orchestrator::Who;
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::mpsc;
 
 use crate::error::ApiError;
+use crate::routes::events_confirm;
 use crate::state::AppState;
 use crate::tokens::{Caller, Scope};
 use crate::who::who;
@@ -62,21 +66,31 @@ pub async fn events(
             )));
         }
     }
-    let actor = who(&caller).actor;
+    let who = who(&caller);
     let everyone = caller.scope == Scope::Admin;
-    Ok(upgrade.on_upgrade(move |socket| forward(socket, state, actor, everyone, query.session_id)))
+    Ok(upgrade.on_upgrade(move |socket| forward(socket, state, who, everyone, query.session_id)))
 }
 
+/// Forwards events to the socket and answers the UI's messages
+/// ([`events_confirm`]); a confirmed command runs in its own task, so its
+/// progress keeps flowing while it runs.
 async fn forward(
     mut socket: WebSocket,
     state: AppState,
-    actor: String,
+    who: Who,
     everyone: bool,
     session: Option<String>,
 ) {
     let mut events = state.events.subscribe();
+    let (replies_tx, mut replies) = mpsc::channel::<serde_json::Value>(16);
+    let actor = who.actor.clone();
     loop {
         tokio::select! {
+            Some(reply) = replies.recv() => {
+                if socket.send(Message::Text(reply.to_string().into())).await.is_err() {
+                    return;
+                }
+            }
             received = events.recv() => match received {
                 Ok(event) => {
                     if !everyone && event.actor != actor {
@@ -100,6 +114,13 @@ async fn forward(
             },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(Message::Text(text))) => {
+                    let (state, who, tx) = (state.clone(), who.clone(), replies_tx.clone());
+                    tokio::spawn(async move {
+                        let reply = events_confirm::reply(&state, &who, &text).await;
+                        let _ = tx.send(reply).await;
+                    });
+                }
                 Some(Ok(_)) => {}
             },
         }

@@ -121,6 +121,23 @@ fn too_large() -> ApiError {
     )
 }
 
+/// Runs `request` through the pipeline, counted in the metrics.
+pub(crate) async fn execute(
+    state: &AppState,
+    request: &CommandRequest,
+) -> Result<ralex_orchestrator::Answer, ApiError> {
+    let started = Instant::now();
+    let answer = state
+        .orchestrator
+        .handle(request)
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    state
+        .metrics
+        .command(answer.status.as_str(), started.elapsed());
+    Ok(answer)
+}
+
 /// Runs a command and answers it.
 async fn run(
     state: AppState,
@@ -164,15 +181,7 @@ async fn run(
         confirm,
         who: who(&caller),
     };
-    let started = Instant::now();
-    let answer = state
-        .orchestrator
-        .handle(&request)
-        .await
-        .map_err(|e| ApiError::internal(e.to_string()))?;
-    state
-        .metrics
-        .command(answer.status.as_str(), started.elapsed());
+    let answer = execute(&state, &request).await?;
     let mut value = serde_json::to_value(&answer)
         .map_err(|e| ApiError::internal(format!("cannot serialise the answer: {e}")))?;
     if let Some(transcript) = transcript {

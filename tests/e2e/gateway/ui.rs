@@ -1,0 +1,1 @@
+//! The web UI in a real browser (written by the UI work; placeholder until then).

@@ -40,6 +40,7 @@ pub mod resolve;
 mod snapshots;
 pub mod speak;
 pub mod undo;
+mod workspaces;
 
 pub use answer::{Answer, ChangeOut, Status, TestReport};
 pub use direct::{Direct, Outcome};

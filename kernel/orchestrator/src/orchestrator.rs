@@ -10,10 +10,11 @@
 //! failed answer with the reason, never a panic; only faults of the kernel itself
 //! (the audit trail cannot be written, the project cannot be opened) are errors.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ralex_caps::workspace::{Workspace, WorkspaceLimits};
+use ralex_caps::workspace::Workspace;
 use ralex_host::calls::router::PluginRouter;
 use ralex_host::{Host, Plugin};
 use ralex_intent::{Intent, IntentKind};
@@ -31,6 +32,7 @@ use crate::ids;
 use crate::pipeline::{PipelineError, kind_and_risk, understand};
 use crate::request::{CommandRequest, Confirm};
 use crate::speak::describe_dry_run;
+use crate::workspaces::Workspaces;
 
 /// A plugin for a role, or why there is none.
 pub type Role = Result<Arc<Plugin>, String>;
@@ -105,6 +107,8 @@ pub struct Orchestrator {
     >,
     /// The exec sandbox, detected on first use (the probe starts a process).
     sandbox: std::sync::OnceLock<ralex_exec::Sandbox>,
+    /// The open projects.
+    workspaces: Workspaces,
 }
 
 /// What every stage of one command shares.
@@ -137,7 +141,15 @@ impl Orchestrator {
             events: None,
             writers: std::sync::Mutex::default(),
             sandbox: std::sync::OnceLock::new(),
+            workspaces: Workspaces::default(),
         }
+    }
+
+    /// The open project at `root`.
+    pub(crate) fn workspace(&self, root: &Path) -> Result<Arc<Workspace>, PipelineError> {
+        self.workspaces.get(root).map_err(|e| {
+            PipelineError::Project(format!("cannot open the project {}: {e}", root.display()))
+        })
     }
 
     /// Sends every command's progress events to `sink`.
@@ -168,14 +180,7 @@ impl Orchestrator {
         request: &CommandRequest,
         command_id: String,
     ) -> Result<Answer, PipelineError> {
-        let workspace = Arc::new(
-            Workspace::open(&request.project, WorkspaceLimits::default()).map_err(|e| {
-                PipelineError::Project(format!(
-                    "cannot open the project {}: {e}",
-                    request.project.display()
-                ))
-            })?,
-        );
+        let workspace = self.workspace(&request.project)?;
         let ctx = Ctx {
             request,
             project_key: workspace.root().display().to_string(),

@@ -11,7 +11,6 @@
 
 use std::sync::Arc;
 
-use ralex_caps::workspace::{Workspace, WorkspaceLimits};
 use ralex_host::calls::router::OutcomeKind;
 use ralex_intent::{Intent, IntentKind, Risk};
 use ralex_policy::{Action, Resource};
@@ -41,14 +40,7 @@ impl Orchestrator {
     /// Undoes one command's changes (see the module docs).
     pub async fn undo(&self, request: &UndoRequest) -> Result<Answer, PipelineError> {
         let base = &request.base;
-        let workspace = Arc::new(
-            Workspace::open(&base.project, WorkspaceLimits::default()).map_err(|e| {
-                PipelineError::Project(format!(
-                    "cannot open the project {}: {e}",
-                    base.project.display()
-                ))
-            })?,
-        );
+        let workspace = self.workspace(&base.project)?;
         let command_id = ids::command_id();
         let ctx = Ctx {
             request: base,

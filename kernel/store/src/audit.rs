@@ -130,12 +130,10 @@ pub(crate) fn append_in(
     tx: &rusqlite::Transaction<'_>,
     record: &AuditRecord<'_>,
 ) -> Result<AuditEntry, StoreError> {
+    // Cached statements: an append is on the path of every audited call.
     let last: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        .and_then(|mut stmt| stmt.query_row([], |row| Ok((row.get(0)?, row.get(1)?))))
         .optional()
         .map_err(StoreError::sqlite("reading the audit chain head"))?;
     let (seq, prev_hash) = match last {
@@ -153,9 +151,11 @@ pub(crate) fn append_in(
         record.detail,
     ];
     let hash = entry_hash(&prev_hash, seq, at_ms, fields);
-    tx.execute(
+    tx.prepare_cached(
             "INSERT INTO audit (seq, at_ms, actor, action, resource, decision, rule, args_digest, detail, prev_hash, hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )
+        .and_then(|mut stmt| stmt.execute(
             params![
                 seq,
                 at_ms,
@@ -169,7 +169,7 @@ pub(crate) fn append_in(
                 prev_hash,
                 hash
             ],
-        )
+        ))
         .map_err(StoreError::sqlite("appending to the audit trail"))?;
     Ok(AuditEntry {
         seq,

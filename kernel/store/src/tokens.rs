@@ -71,11 +71,8 @@ impl Store {
     /// The token with this public id, revoked or not.
     pub fn token(&self, id: &str) -> Result<Option<TokenRow>, StoreError> {
         self.lock()
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM tokens WHERE id = ?1"),
-                params![id],
-                row,
-            )
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM tokens WHERE id = ?1"))
+            .and_then(|mut stmt| stmt.query_row(params![id], row))
             .optional()
             .map_err(StoreError::sqlite("reading a token"))
     }

@@ -8,7 +8,9 @@
 //! truncate: past `max_list_entries` the call fails with `limit-exceeded`.
 
 use std::ops::ControlFlow;
+use std::sync::Arc;
 
+use super::files_cache::{FilesCache, stamp};
 use super::walk::Depth;
 use super::{Workspace, WorkspaceError, path};
 
@@ -92,15 +94,39 @@ impl Workspace {
     /// Every regular file that is not ignored, relative to the root,
     /// `/`-separated and sorted. Symlinks are left out (their targets inside the
     /// root are listed where they are).
-    pub fn files(&self) -> Result<Vec<String>, WorkspaceError> {
+    ///
+    /// The list is kept while the tree's shape is unchanged (every folder's and
+    /// `.gitignore`'s modification time is checked before reuse; see
+    /// `files_cache`), so asking again is cheap.
+    pub fn files(&self) -> Result<Arc<Vec<String>>, WorkspaceError> {
+        let mut cache = self
+            .files_cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(cached) = cache.as_ref().filter(|c| c.current(&self.dir)) {
+            return Ok(Arc::clone(&cached.files));
+        }
+        let walked_at = std::time::SystemTime::now();
+        let mut stamps = vec![(String::new(), stamp(&self.dir, ""))];
         let mut files = Vec::new();
         self.walk("", ".", Depth::Recursive, &mut |visited| {
+            let gitignore = visited.path == ".gitignore" || visited.path.ends_with("/.gitignore");
+            if visited.kind == EntryKind::Directory || gitignore {
+                let time = visited
+                    .entry
+                    .metadata()
+                    .ok()
+                    .and_then(|m| m.modified().ok());
+                stamps.push((visited.path.to_owned(), time.map(|t| t.into_std())));
+            }
             if visited.kind == EntryKind::File {
                 files.push(visited.path.to_owned());
             }
             Ok(ControlFlow::Continue(()))
         })?;
         files.sort();
+        let files = Arc::new(files);
+        *cache = FilesCache::new(Arc::clone(&files), stamps, walked_at);
         Ok(files)
     }
 }
@@ -338,8 +364,69 @@ mod tests {
         let fx = project();
         fx.symlink("README.md", "README-link");
         assert_eq!(
-            fx.open().files().expect("files"),
+            *fx.open().files().expect("files"),
             vec!["README.md", "src.txt", "src/lib/mod.rs", "src/main.rs"]
+        );
+    }
+
+    /// Sets the modification time of `rel` (a file or folder) an hour back.
+    fn age(fx: &Fixture, rel: &str) {
+        let path = fx.root().join(rel);
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::open(&path)
+            .and_then(|f| f.set_modified(hour_ago))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+
+    fn age_tree(fx: &Fixture) {
+        for rel in ["", "src", "src/lib"] {
+            age(fx, rel);
+        }
+    }
+
+    #[test]
+    fn the_file_list_is_kept_until_the_tree_changes() {
+        let fx = project();
+        age_tree(&fx);
+        let ws = fx.open();
+        let first = ws.files().expect("files");
+        let again = ws.files().expect("files");
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "an unchanged tree is not walked again"
+        );
+
+        fx.write("src/lib/new.rs", "");
+        let grown = ws.files().expect("files");
+        assert!(grown.contains(&"src/lib/new.rs".to_owned()), "{grown:?}");
+        std::fs::remove_file(fx.root().join("src/main.rs")).expect("remove");
+        let shrunk = ws.files().expect("files");
+        assert!(!shrunk.contains(&"src/main.rs".to_owned()), "{shrunk:?}");
+    }
+
+    #[test]
+    fn a_changed_gitignore_changes_the_list() {
+        let fx = project();
+        fx.write(".gitignore", "# nothing\n");
+        age(&fx, ".gitignore");
+        age_tree(&fx);
+        let ws = fx.open();
+        assert!(ws.files().expect("files").contains(&"src.txt".to_owned()));
+        // Same length, same folder times: only the file's own time tells.
+        std::fs::write(fx.root().join(".gitignore"), "src.txt\n").expect("write");
+        assert!(!ws.files().expect("files").contains(&"src.txt".to_owned()));
+    }
+
+    #[test]
+    fn a_freshly_changed_tree_is_not_kept() {
+        let fx = project();
+        let ws = fx.open();
+        let first = ws.files().expect("files");
+        let again = ws.files().expect("files");
+        assert_eq!(first, again);
+        assert!(
+            !Arc::ptr_eq(&first, &again),
+            "racy stamps must not be trusted"
         );
     }
 }

@@ -25,6 +25,7 @@
 mod edit;
 mod error;
 mod file;
+mod files_cache;
 mod gitignore;
 mod list;
 mod path;
@@ -85,6 +86,8 @@ pub struct Workspace {
     /// The root folder's name.
     name: String,
     limits: WorkspaceLimits,
+    /// The last file list, while still current (see [`files_cache`]).
+    files_cache: std::sync::Mutex<Option<files_cache::FilesCache>>,
 }
 
 impl Workspace {
@@ -115,6 +118,7 @@ impl Workspace {
             root: canonical,
             name,
             limits,
+            files_cache: std::sync::Mutex::new(None),
         })
     }
 

@@ -100,7 +100,7 @@ fn schemathesis_finds_no_contract_violation() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        report.contains("Tested: 10"),
+        report.contains("Tested: 11"),
         "every operation tested:\n{report}"
     );
 }

@@ -127,7 +127,7 @@ fn now_ms() -> i64 {
 /// Appends `record` to the chain inside the caller's open transaction (so another
 /// table's row and its audit entry commit together, or neither does).
 pub(crate) fn append_in(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &rusqlite::Connection,
     record: &AuditRecord<'_>,
 ) -> Result<AuditEntry, StoreError> {
     // Cached statements: an append is on the path of every audited call.
@@ -193,22 +193,32 @@ impl Store {
     /// — lost only on power loss before then. For decisions that allow a read: the
     /// read changes nothing, and the call's next change record makes it durable.
     pub fn audit_append_relaxed(&self, record: &AuditRecord<'_>) -> Result<AuditEntry, StoreError> {
-        let mut conn = self.lock();
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(StoreError::sqlite("relaxing synchronous mode"))?;
+        // Every statement cached: this is on the path of every dry run and read.
+        let conn = self.lock();
+        let run = |sql: &str, what: &'static str| {
+            conn.prepare_cached(sql)
+                .and_then(|mut stmt| stmt.execute([]))
+                .map(|_| ())
+                .map_err(StoreError::sqlite(what))
+        };
+        run("PRAGMA synchronous = NORMAL", "relaxing synchronous mode")?;
         let result = (|| {
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(StoreError::sqlite("starting an audit append"))?;
-            let entry = append_in(&tx, record)?;
-            tx.commit()
-                .map_err(StoreError::sqlite("committing an audit entry"))?;
+            run("BEGIN IMMEDIATE", "starting an audit append")?;
+            let entry = match append_in(&conn, record) {
+                Ok(entry) => entry,
+                Err(e) => {
+                    let _ = run("ROLLBACK", "rolling back an audit append");
+                    return Err(e);
+                }
+            };
+            if let Err(e) = run("COMMIT", "committing an audit entry") {
+                let _ = run("ROLLBACK", "rolling back an audit append");
+                return Err(e);
+            }
             Ok(entry)
         })();
         // Back to FULL whatever happened: every other commit must be durable.
-        let restored = conn
-            .pragma_update(None, "synchronous", "FULL")
-            .map_err(StoreError::sqlite("restoring synchronous mode"));
+        let restored = run("PRAGMA synchronous = FULL", "restoring synchronous mode");
         let entry = result?;
         restored?;
         Ok(entry)

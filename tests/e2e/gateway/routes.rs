@@ -181,6 +181,7 @@ fn status_names_the_caller_projects_and_budgets() {
     let name = server.root.file_name().unwrap().to_str().unwrap();
     assert_eq!(status["projects"], json!([{"name": name, "default": true}]));
     assert_eq!(status["speech_to_text"], false, "{status:#}");
+    assert_eq!(status["confirmation_seconds"], 120, "{status:#}");
     assert_eq!(status["spent"]["session_usd"], 0.0, "{status:#}");
     assert!(status["limits"]["day_usd"].is_null(), "{status:#}");
     // After a paid command, the session's spending shows it.

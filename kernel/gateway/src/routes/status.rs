@@ -54,6 +54,8 @@ pub struct KernelStatus {
     pub projects: Vec<ProjectOut>,
     /// Whether recordings can be sent (a speech-to-text model is configured).
     pub speech_to_text: bool,
+    /// How long a confirmation request stays open, in seconds.
+    pub confirmation_seconds: u64,
     /// Spent (no model layer: all null).
     pub spent: Periods,
     /// The budgets' limits.
@@ -137,6 +139,7 @@ pub async fn status(
             .orchestrator
             .models()
             .is_some_and(|m| m.stt().is_some()),
+        confirmation_seconds: state.orchestrator.settings().confirmation_ttl.as_secs(),
         spent,
         limits,
         remaining,

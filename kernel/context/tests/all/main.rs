@@ -1,0 +1,3 @@
+//! Integration tests of `ralex-context` (one test binary for the crate).
+
+mod labelled;

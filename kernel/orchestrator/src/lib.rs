@@ -39,6 +39,7 @@ pub mod request;
 pub mod resolve;
 mod snapshots;
 pub mod speak;
+mod symbols;
 pub mod undo;
 mod workspaces;
 

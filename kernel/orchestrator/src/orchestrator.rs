@@ -32,6 +32,7 @@ use crate::ids;
 use crate::pipeline::{PipelineError, kind_and_risk, understand};
 use crate::request::{CommandRequest, Confirm};
 use crate::speak::describe_dry_run;
+use crate::symbols::SymbolIndexes;
 use crate::workspaces::Workspaces;
 
 /// A plugin for a role, or why there is none.
@@ -109,6 +110,8 @@ pub struct Orchestrator {
     sandbox: std::sync::OnceLock<ralex_exec::Sandbox>,
     /// The open projects.
     workspaces: Workspaces,
+    /// Their symbol indexes.
+    symbols: SymbolIndexes,
 }
 
 /// What every stage of one command shares.
@@ -142,6 +145,7 @@ impl Orchestrator {
             writers: std::sync::Mutex::default(),
             sandbox: std::sync::OnceLock::new(),
             workspaces: Workspaces::default(),
+            symbols: SymbolIndexes::default(),
         }
     }
 
@@ -238,7 +242,10 @@ impl Orchestrator {
             Ok(Err(e)) => return Ok(ctx.failed(None, format!("{e}. Nothing was changed."))),
             Ok(Ok(understood)) => understood,
         };
-        let (intent, normalized) = (understood.intent, understood.normalized);
+        let (mut intent, normalized) = (understood.intent, understood.normalized);
+        self.symbols
+            .resolve_rest(&mut intent, ctx.workspace.root())
+            .await;
         let mut answer = self.run_intent(ctx, &intent, &normalized).await?;
         answer.normalized = Some(normalized);
         Ok(answer)

@@ -119,7 +119,7 @@ fn bad_bodies_get_400_405_413_and_415_in_the_error_shape() {
     assert_eq!(r.json()["error"]["code"], "method_not_allowed");
 
     // Empty command, bad session ids.
-    for command in ["", "   "] {
+    for command in ["", "   ", "\u{1d}\t"] {
         let message = server
             .voice(json!({"command": command, "session_id": "s"}))
             .error(400);

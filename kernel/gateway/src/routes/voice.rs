@@ -145,7 +145,13 @@ async fn run(
     body: VoiceCommand,
     transcript: Option<String>,
 ) -> Result<Response, ApiError> {
-    if body.command.trim().is_empty() {
+    // Control characters count as blank too (Python's `isspace` says so of
+    // U+001C–U+001F; a command of only those is noise either way).
+    if body
+        .command
+        .chars()
+        .all(|c| c.is_whitespace() || c.is_control())
+    {
         return Err(ApiError::bad_request(
             "`command` is empty; send what was said",
         ));

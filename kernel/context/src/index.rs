@@ -196,22 +196,7 @@ impl Index {
         }
         let read = read_all(&self.root, work, &self.files)?;
         for (path, outcome) in read {
-            match outcome {
-                Outcome::Touched(mtime_ns, size) => {
-                    if let Some(e) = self.files.get_mut(&path) {
-                        e.mtime_ns = mtime_ns;
-                        e.size = size;
-                    }
-                    stats.touched.push(path);
-                }
-                Outcome::Extracted(entry) => {
-                    if self.files.insert(path.clone(), entry).is_some() {
-                        stats.changed.push(path);
-                    } else {
-                        stats.added.push(path);
-                    }
-                }
-            }
+            self.apply(path, outcome, &mut stats);
         }
         Ok(stats)
     }
@@ -250,23 +235,29 @@ impl Index {
             return Ok(stats);
         }
         let mut parser = Parser::new();
-        match read_one(&mut parser, &self.root, &key, meta, self.files.get(&key))? {
+        let outcome = read_one(&mut parser, &self.root, &key, meta, self.files.get(&key))?;
+        self.apply(key, outcome, &mut stats);
+        Ok(stats)
+    }
+
+    /// Records what reading `path` found, and counts it in `stats`.
+    fn apply(&mut self, path: String, outcome: Outcome, stats: &mut UpdateStats) {
+        match outcome {
             Outcome::Touched(mtime_ns, size) => {
-                if let Some(e) = self.files.get_mut(&key) {
+                if let Some(e) = self.files.get_mut(&path) {
                     e.mtime_ns = mtime_ns;
                     e.size = size;
                 }
-                stats.touched.push(key);
+                stats.touched.push(path);
             }
             Outcome::Extracted(entry) => {
-                if self.files.insert(key.clone(), entry).is_some() {
-                    stats.changed.push(key);
+                if self.files.insert(path.clone(), entry).is_some() {
+                    stats.changed.push(path);
                 } else {
-                    stats.added.push(key);
+                    stats.added.push(path);
                 }
             }
         }
-        Ok(stats)
     }
 
     /// Files under the root that the ignore rules let through, with their metadata.

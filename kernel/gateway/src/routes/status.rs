@@ -7,7 +7,7 @@ use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
-use crate::routes::voice::valid_session;
+use crate::routes::voice::check_session;
 use crate::state::AppState;
 use crate::tokens::{Caller, Scope};
 use crate::who::who;
@@ -83,12 +83,8 @@ pub async fn status(
     Query(query): Query<StatusQuery>,
 ) -> Result<Json<KernelStatus>, ApiError> {
     let session = query.session_id.filter(|s| !s.is_empty());
-    if let Some(s) = &session
-        && !valid_session(s)
-    {
-        return Err(ApiError::bad_request(
-            "`session_id` must be 1–128 letters, digits or `-_.:`",
-        ));
+    if let Some(s) = &session {
+        check_session(s)?;
     }
     let projects = state
         .projects

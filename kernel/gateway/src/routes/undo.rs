@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::json::Body;
-use crate::routes::voice::valid_session;
+use crate::routes::voice::check_session;
 use crate::state::AppState;
 use crate::tokens::Caller;
 use crate::who::who;
@@ -55,11 +55,7 @@ pub async fn undo(
                 "send exactly one of `undo_id` (a command's undo id) or `session_id` (its latest change)",
             ));
         }
-        (None, Some(session)) if !valid_session(session) => {
-            return Err(ApiError::bad_request(
-                "`session_id` must be 1–128 letters, digits or `-_.:`",
-            ));
-        }
+        (None, Some(session)) => check_session(session)?,
         _ => {}
     }
     let project = state

@@ -54,6 +54,17 @@ pub fn valid_session(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
 }
 
+/// `Ok` for a valid session id, else the 400 that says what one looks like.
+pub fn check_session(id: &str) -> Result<(), ApiError> {
+    if valid_session(id) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "`session_id` must be 1–128 letters, digits or `-_.:`",
+        ))
+    }
+}
+
 /// Largest JSON body of a command.
 const MAX_JSON_BYTES: usize = 64 * 1024;
 
@@ -161,11 +172,7 @@ async fn run(
             "`command` is longer than {MAX_COMMAND_CHARS} characters; say it in shorter steps"
         )));
     }
-    if !valid_session(&body.session_id) {
-        return Err(ApiError::bad_request(
-            "`session_id` must be 1–128 letters, digits or `-_.:`",
-        ));
-    }
+    check_session(&body.session_id)?;
     let project = state.project(body.project.as_deref()).ok_or_else(|| {
         let served: Vec<&str> = state.projects.iter().map(|p| p.name.as_str()).collect();
         ApiError::not_found(format!(

@@ -16,6 +16,29 @@ use crate::repo::HeadState;
 use crate::{GitError, Repo, paths};
 
 impl Repo {
+    /// Records `tree` as a commit on HEAD with `message` and the repository's
+    /// signature, `parent` being HEAD's commit (none for the first one).
+    pub(crate) fn commit_on_head(
+        &self,
+        message: &str,
+        tree: &git2::Tree<'_>,
+        parent: Option<&git2::Commit<'_>>,
+        action: &'static str,
+    ) -> Result<git2::Oid, GitError> {
+        let signature = self.signature()?;
+        let parents: Vec<&git2::Commit<'_>> = parent.into_iter().collect();
+        self.repo
+            .commit(
+                Some("HEAD"),
+                &signature,
+                &signature,
+                message,
+                tree,
+                &parents,
+            )
+            .map_err(GitError::git(action))
+    }
+
     /// Stages `paths` (files or folders; every change including deletions when
     /// `paths` is empty) and commits the index on HEAD with `message`. The
     /// author is `user.name`/`user.email` from git's configuration, else
@@ -68,19 +91,7 @@ impl Repo {
             .repo
             .find_tree(tree_id)
             .map_err(GitError::git("reading the tree"))?;
-        let signature = self.signature()?;
-        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-        let id = self
-            .repo
-            .commit(
-                Some("HEAD"),
-                &signature,
-                &signature,
-                &message,
-                &tree,
-                &parents,
-            )
-            .map_err(GitError::git("creating the commit"))?;
+        let id = self.commit_on_head(&message, &tree, parent.as_ref(), "creating the commit")?;
         tracing::info!(commit = %id, %branch, "committed");
         Ok(id.to_string())
     }

@@ -5,15 +5,19 @@
 //! snapshots Ralex's undo is built on: [`Repo::snapshot`] records the whole
 //! work tree under a private ref without touching HEAD, index or work tree,
 //! and [`Repo::undo`] puts back what a command changed between two snapshots,
-//! refusing when that would lose later edits.
+//! refusing when that would lose later edits. The project's context notes
+//! (`.ralex/`) are committed on their own ([`Repo::commit_context`]) and
+//! synced between a user's devices ([`Repo::sync_context`]).
 //!
 //! Must never: move HEAD, write the index or touch the work tree outside the
 //! operations whose job that is (commit stages; branch switches; pull
-//! fast-forwards; undo restores the paths the command touched); log or report
+//! fast-forwards; undo restores the paths the command touched; the context
+//! sync commits the notes' folder and checks out what it merged); log or report
 //! credentials.
 
 mod branch;
 mod commit;
+mod context_sync;
 mod credentials;
 mod diff;
 mod error;
@@ -32,6 +36,9 @@ mod worktree;
 #[cfg(test)]
 pub(crate) mod testing;
 
+pub use context_sync::{
+    COMMIT_PREFIX, Conflict, DEFAULT_APPEND_ONLY, SyncOptions, SyncReport, SyncState,
+};
 pub use credentials::{TOKEN_VAR, USERNAME_VAR};
 pub use diff::DiffScope;
 pub use error::GitError;

@@ -145,7 +145,7 @@ impl Repo {
     }
 
     /// Those of `paths` with uncommitted changes (staged, unstaged or untracked).
-    fn dirty_paths(&self, paths: &[String]) -> Result<Vec<String>, GitError> {
+    pub(crate) fn dirty_paths(&self, paths: &[String]) -> Result<Vec<String>, GitError> {
         if paths.is_empty() {
             return Ok(Vec::new());
         }

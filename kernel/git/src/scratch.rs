@@ -11,7 +11,7 @@
 
 use std::path::Path;
 
-use git2::{Index, IndexAddOption, Oid, Repository};
+use git2::{Index, IndexAddOption, Oid, Repository, Tree};
 
 use crate::{GitError, Repo};
 
@@ -51,6 +51,29 @@ impl Scratch {
         self.index
             .write_tree_to(&self.repo)
             .map_err(GitError::git("writing the work tree's tree"))
+    }
+
+    /// Records the folder `folder` as it is in the work tree (files that are
+    /// not ignored, tracked files even if ignored, deletions) on top of
+    /// `base` (an empty tree when `None`) and returns the resulting tree's
+    /// id: `base` everywhere else, the work tree inside `folder`.
+    pub(crate) fn capture_folder(
+        &mut self,
+        base: Option<&Tree<'_>>,
+        folder: &str,
+    ) -> Result<Oid, GitError> {
+        match base {
+            Some(tree) => self.index.read_tree(tree),
+            None => self.index.clear(),
+        }
+        .map_err(GitError::git("loading the HEAD tree"))?;
+        self.index
+            .add_all([folder], IndexAddOption::DEFAULT, None)
+            .and_then(|()| self.index.update_all([folder], None))
+            .map_err(GitError::git("recording a folder of the work tree"))?;
+        self.index
+            .write_tree_to(&self.repo)
+            .map_err(GitError::git("writing the folder's tree"))
     }
 
     /// How git would record the file at `path` now, `None` when there is no

@@ -5,61 +5,19 @@
 //! (set `RALEX_BENCH_TREE` to index another tree instead).
 //! Targets (issue 7): full index ≤ 2 s, one changed file ≤ 50 ms.
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+#[path = "support/tree.rs"]
+mod tree;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ralex_context::index::Index;
 use ralex_context::resolve::{Request, resolve};
 
-fn source_tree() -> PathBuf {
-    if let Ok(p) = std::env::var("RALEX_BENCH_TREE") {
-        return PathBuf::from(p);
-    }
-    let home = std::env::var("HOME").expect("HOME is set");
-    let registry = Path::new(&home).join(".cargo/registry/src");
-    for entry in std::fs::read_dir(&registry).expect("cargo registry sources") {
-        let candidate = entry
-            .expect("registry entry")
-            .path()
-            .join("wasmtime-48.0.8");
-        if candidate.is_dir() {
-            return candidate;
-        }
-    }
-    panic!(
-        "wasmtime-48.0.8 not in {}; set RALEX_BENCH_TREE",
-        registry.display()
-    );
-}
-
-fn copy_tree(from: &Path, to: &Path) -> (usize, usize) {
-    let (mut files, mut lines) = (0, 0);
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let (src, dst) = (entry.path(), to.join(entry.file_name()));
-        if entry.file_type().expect("file type").is_dir() {
-            let (f, l) = copy_tree(&src, &dst);
-            files += f;
-            lines += l;
-        } else {
-            std::fs::copy(&src, &dst).expect("copy");
-            if src.extension().is_some_and(|e| e == "rs") {
-                files += 1;
-                lines += std::fs::read_to_string(&src)
-                    .map(|t| t.lines().count())
-                    .unwrap_or(0);
-            }
-        }
-    }
-    (files, lines)
-}
-
 fn benches(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("tree");
-    let (files, lines) = copy_tree(&source_tree(), &root);
+    let (files, lines) = tree::copy_tree(&tree::source_tree(), &root);
     let index = Index::build(&root).expect("index");
     let symbols = index.definitions().count();
     let refs: usize = index.files().map(|(_, e)| e.references.len()).sum();

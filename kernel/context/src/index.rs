@@ -9,12 +9,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use std::time::UNIX_EPOCH;
 
 use sha2::{Digest, Sha256};
 use tree_sitter::Parser;
 
 use crate::extract::{Reference, Symbol, extract_with};
+use crate::graph::Graph;
 use crate::lang::Lang;
 
 /// Files larger than this are listed but not parsed (generated or vendored code).
@@ -105,6 +107,8 @@ pub struct Definition<'a> {
 pub struct Index {
     root: PathBuf,
     files: BTreeMap<String, FileEntry>,
+    /// The reference graph, built on first use and dropped on any change.
+    graph: OnceLock<Arc<Graph>>,
 }
 
 impl Index {
@@ -113,6 +117,7 @@ impl Index {
         Index {
             root: root.into(),
             files: BTreeMap::new(),
+            graph: OnceLock::new(),
         }
     }
 
@@ -128,12 +133,28 @@ impl Index {
         Index {
             root: root.into(),
             files,
+            graph: OnceLock::new(),
         }
     }
 
     /// The project root.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The reference graph of the index (see `graph`), built on first use
+    /// and kept until the index changes.
+    pub fn graph(&self) -> Arc<Graph> {
+        self.graph
+            .get_or_init(|| Arc::new(Graph::build(self)))
+            .clone()
+    }
+
+    /// Forgets the cached graph when `stats` changed definitions or references.
+    fn invalidate(&mut self, stats: &UpdateStats) {
+        if !(stats.added.is_empty() && stats.changed.is_empty() && stats.removed.is_empty()) {
+            self.graph = OnceLock::new();
+        }
     }
 
     /// All files, in path order.
@@ -198,6 +219,7 @@ impl Index {
         for (path, outcome) in read {
             self.apply(path, outcome, &mut stats);
         }
+        self.invalidate(&stats);
         Ok(stats)
     }
 
@@ -224,6 +246,7 @@ impl Index {
                 if self.files.remove(&key).is_some() {
                     stats.removed.push(key);
                 }
+                self.invalidate(&stats);
                 return Ok(stats);
             }
         };
@@ -237,6 +260,7 @@ impl Index {
         let mut parser = Parser::new();
         let outcome = read_one(&mut parser, &self.root, &key, meta, self.files.get(&key))?;
         self.apply(key, outcome, &mut stats);
+        self.invalidate(&stats);
         Ok(stats)
     }
 

@@ -1,3 +1,6 @@
 //! Integration tests of `ralex-context` (one test binary for the crate).
 
+mod fixtures;
 mod labelled;
+mod ranking;
+mod selection;

@@ -24,6 +24,7 @@ mod agent_opencode;
 mod agent_prompt;
 mod agent_route;
 pub mod answer;
+pub mod compress;
 pub mod confirm;
 pub mod context;
 pub mod direct;

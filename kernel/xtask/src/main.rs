@@ -47,6 +47,11 @@ const GUESTS: &[Guest] = &[
         staging: "plugins",
     },
     Guest {
+        dir: "plugins/context-compressor",
+        package: "context-compressor",
+        staging: "plugins",
+    },
+    Guest {
         dir: "plugins/test-plugins/hostile",
         package: "test-plugin-hostile",
         staging: "test-plugins",

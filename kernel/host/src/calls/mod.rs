@@ -2,6 +2,7 @@
 
 pub mod agent;
 pub mod analyzer;
+pub mod compressor;
 pub mod enhancer;
 pub mod intent;
 pub mod learner;

@@ -4,6 +4,7 @@
 
 mod cache;
 mod capabilities;
+mod compress;
 mod faults;
 mod loading;
 mod models;

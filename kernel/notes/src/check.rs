@@ -10,8 +10,6 @@
 
 use std::path::Path;
 
-use crate::layout::DIR;
-
 /// Largest note checked; a bigger file is reported (it is not a note but a dump).
 pub const MAX_NOTE_BYTES: u64 = 2 * 1024 * 1024;
 
@@ -43,8 +41,8 @@ impl Problem {
     pub fn fix(&self) -> String {
         match self.kind {
             ProblemKind::Conflict => format!(
-                "two devices changed {} differently; both versions are in the file between the <<<<<<< and >>>>>>> lines: keep what you want and delete the markers",
-                self.path
+                "two devices changed {} differently; both versions are in the file between the <<<<<<< and >>>>>>> lines: keep what you want and delete the markers (or run `ralex context restore {}` to bring back its last healthy version from git history)",
+                self.path, self.path
             ),
             _ => format!(
                 "fix {} by hand, or run `ralex context restore {}` to bring back its last healthy version from git history",

@@ -87,7 +87,7 @@ pub fn statements(transcript: &str) -> Vec<Statement> {
         let lower = sentence.to_lowercase();
         if lower.len() != sentence.len() {
             // Lowercasing changed byte offsets (rare scripts): match on the sentence start only.
-            if let Some(kind) = cue_at(&lower, 0) {
+            if let Some((kind, _)) = cue_at(&lower, 0) {
                 found.push(Statement {
                     kind,
                     text: sentence.to_string(),
@@ -96,10 +96,11 @@ pub fn statements(transcript: &str) -> Vec<Statement> {
             continue;
         }
         for start in clause_starts(&lower) {
-            if let Some(kind) = cue_at(&lower, start) {
+            if let Some((kind, cue)) = cue_at(&lower, start) {
+                let end = clause_end(sentence, start + cue);
                 found.push(Statement {
                     kind,
-                    text: sentence[start..].trim().to_string(),
+                    text: sentence[start..end].trim().to_string(),
                 });
                 break;
             }
@@ -130,8 +131,23 @@ fn clause_starts(lower: &str) -> Vec<usize> {
     starts
 }
 
-/// The kind of statement a cue at `at` starts, if one does.
-fn cue_at(lower: &str, at: usize) -> Option<StatementKind> {
+/// Where the statement whose cue ends at `from` ends: at the first comma after
+/// at least two more words ("we decided to keep SQLite, show me the api" ends
+/// before "show"; "from now on, use fixtures" goes on), else the sentence's end.
+fn clause_end(sentence: &str, from: usize) -> usize {
+    let Some(rest) = sentence.get(from..) else {
+        return sentence.len();
+    };
+    for (i, _) in rest.match_indices(',') {
+        if rest[..i].split_whitespace().count() >= 2 {
+            return from + i;
+        }
+    }
+    sentence.len()
+}
+
+/// The kind of statement a cue at `at` starts and the cue's length, if one does.
+fn cue_at(lower: &str, at: usize) -> Option<(StatementKind, usize)> {
     let rest = lower.get(at..)?;
     let is_cue = |cue: &&str| {
         rest.starts_with(cue)
@@ -140,15 +156,15 @@ fn cue_at(lower: &str, at: usize) -> Option<StatementKind> {
                 .next()
                 .is_none_or(|c| !c.is_alphanumeric() && c != '_')
     };
-    if DECISION_CUES.iter().any(is_cue) {
-        return Some(StatementKind::Decision);
+    if let Some(cue) = DECISION_CUES.iter().find(|c| is_cue(c)) {
+        return Some((StatementKind::Decision, cue.len()));
     }
-    if PREFERENCE_CUES.iter().any(is_cue) {
+    if let Some(cue) = PREFERENCE_CUES.iter().find(|c| is_cue(c)) {
         // "never mind" is not a preference.
         if rest.starts_with("never mind") {
             return None;
         }
-        return Some(StatementKind::Preference);
+        return Some((StatementKind::Preference, cue.len()));
     }
     None
 }
@@ -174,6 +190,14 @@ mod tests {
         assert_eq!(
             kinds("Always run the tests after an edit."),
             vec![(Preference, "Always run the tests after an edit".into())]
+        );
+        assert_eq!(
+            kinds("we decided to keep SQLite, show me inventory slash api dot py"),
+            vec![(Decision, "we decided to keep SQLite".into())]
+        );
+        assert_eq!(
+            kinds("from now on, use pytest fixtures, and run the tests"),
+            vec![(Preference, "from now on, use pytest fixtures".into())]
         );
         assert_eq!(
             kinds("we decided to keep SQLite; fix the cart total, then never touch vendor"),

@@ -59,6 +59,7 @@ fn pipeline(c: &mut Criterion) {
             enhancer: Err("not used by a dry run".into()),
             agent: Err("not used by a dry run".into()),
             router: None,
+            compressor: Err("not used by a dry run".into()),
         },
         None,
         Settings::default(),

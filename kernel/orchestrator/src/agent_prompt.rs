@@ -29,11 +29,24 @@ impl Orchestrator {
     /// prompt plain and says so).
     pub(crate) async fn prompt(&self, ctx: &Ctx<'_>, intent: &Intent, normalized: &str) -> Prompt {
         ctx.emit.emit("context", "Reading the files involved");
+        let recent = self.recent_files(ctx);
         let loaded = context::load(
+            &self.symbols,
             &ctx.workspace,
             &ctx.gate,
             intent,
+            &recent,
             self.settings.context_tokens,
+        )
+        .instrument(tracing::info_span!("stage", name = "context"))
+        .await;
+        ctx.emit.emit(
+            "context",
+            format!(
+                "Chose {} pieces of context ({} tokens)",
+                loaded.items.len(),
+                context::tokens(&loaded.text())
+            ),
         );
         let mut notes = loaded.notes.clone();
         let mut context = self.session_history(ctx);
@@ -112,6 +125,29 @@ impl Orchestrator {
                 }
             }
         }
+    }
+
+    /// The files the session's recent commands in this project changed, most
+    /// recent first (tie-breakers for the resolver, seeds for the ranking).
+    pub(crate) fn recent_files(&self, ctx: &Ctx<'_>) -> Vec<String> {
+        let rows = match self.store.commands_of_session(&ctx.request.session_id, 10) {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the session history");
+                return Vec::new();
+            }
+        };
+        let mut files: Vec<String> = Vec::new();
+        for row in rows.iter().filter(|c| {
+            c.id != ctx.command_id && c.project == ctx.project_key && c.undone_ms.is_none()
+        }) {
+            for path in &row.changed {
+                if !files.contains(path) {
+                    files.push(path.clone());
+                }
+            }
+        }
+        files
     }
 
     /// The session's earlier commands, newest first, so "do the same for X" and

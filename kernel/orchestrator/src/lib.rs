@@ -31,6 +31,9 @@ pub mod direct;
 pub mod events;
 pub mod gate;
 mod ids;
+mod index_cache;
+pub mod notes;
+mod notes_sync;
 pub mod opencode;
 pub mod orchestrator;
 pub mod pipeline;
@@ -42,6 +45,7 @@ mod snapshots;
 pub mod speak;
 mod symbols;
 pub mod undo;
+mod watch;
 mod workspaces;
 
 pub use answer::{Answer, ChangeOut, Status, TestReport};

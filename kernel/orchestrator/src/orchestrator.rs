@@ -49,6 +49,8 @@ pub struct Roles {
     pub agent: Role,
     /// The model router, told how routed commands turned out (optional).
     pub router: Option<Arc<PluginRouter>>,
+    /// Summarises old session notes (`context-compressor`; optional).
+    pub compressor: Role,
 }
 
 /// Limits and defaults of the pipeline (`[agent]` and `[pipeline]` in ralex.toml).
@@ -111,7 +113,11 @@ pub struct Orchestrator {
     /// The open projects.
     workspaces: Workspaces,
     /// Their symbol indexes.
-    symbols: SymbolIndexes,
+    pub(crate) symbols: SymbolIndexes,
+    /// Where projects whose notes were committed are sent for a sync, when
+    /// they are synced in the background (`ralex serve`).
+    pub(crate) notes_synced:
+        std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<std::path::PathBuf>>,
 }
 
 /// What every stage of one command shares.
@@ -146,6 +152,7 @@ impl Orchestrator {
             sandbox: std::sync::OnceLock::new(),
             workspaces: Workspaces::default(),
             symbols: SymbolIndexes::default(),
+            notes_synced: std::sync::OnceLock::new(),
         }
     }
 
@@ -159,6 +166,13 @@ impl Orchestrator {
     /// Sends every command's progress events to `sink`.
     pub fn with_events(mut self, sink: EventSink) -> Orchestrator {
         self.events = Some(sink);
+        self
+    }
+
+    /// Keeps the projects' symbol indexes in `dir` between runs (one SQLite
+    /// file per project), so a restart re-parses only what changed.
+    pub fn with_index_cache(self, dir: std::path::PathBuf) -> Orchestrator {
+        self.symbols.keep_in(dir);
         self
     }
 
@@ -243,8 +257,9 @@ impl Orchestrator {
             Ok(Ok(understood)) => understood,
         };
         let (mut intent, normalized) = (understood.intent, understood.normalized);
+        let recent = self.recent_files(ctx);
         self.symbols
-            .resolve_rest(&mut intent, ctx.workspace.root())
+            .resolve_rest(&mut intent, ctx.workspace.root(), &recent)
             .await;
         let mut answer = self.run_intent(ctx, &intent, &normalized).await?;
         answer.normalized = Some(normalized);
@@ -274,7 +289,8 @@ impl Orchestrator {
                     ctx.gate.clone(),
                     self.sandbox(),
                 )
-                .with_test_timeout(self.settings.test_timeout);
+                .with_test_timeout(self.settings.test_timeout)
+                .with_uses(self.symbol_uses(ctx, intent).await);
                 match direct.execute(intent, normalized).await {
                     Some(outcome) => ctx.outcome_answer(intent, outcome),
                     None => self.run_agent(ctx, intent, normalized, &direct).await,
@@ -282,6 +298,7 @@ impl Orchestrator {
             }
         };
         self.finish(ctx, &answer);
+        self.keep_notes(ctx, intent, &answer).await;
         Ok(answer)
     }
 
@@ -378,6 +395,20 @@ impl Orchestrator {
                 Ok(Some(answer))
             }
         }
+    }
+
+    /// For a `search` whose first target names a symbol the index knows: where
+    /// it is defined and used.
+    async fn symbol_uses(
+        &self,
+        ctx: &Ctx<'_>,
+        intent: &Intent,
+    ) -> Option<crate::direct::SymbolUses> {
+        if intent.kind != IntentKind::Search {
+            return None;
+        }
+        let name = intent.targets.first()?.symbol.as_deref()?;
+        self.symbols.uses(ctx.workspace.root(), name).await
     }
 
     /// The sandbox programs run in, detected once.

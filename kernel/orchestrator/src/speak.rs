@@ -26,7 +26,7 @@ pub fn describe_dry_run(intent: &Intent) -> String {
     if let Some(t) = intent.targets.iter().find(|t| !t.candidates.is_empty()) {
         let spoken = t.phrase.as_deref().or(t.path.as_deref()).unwrap_or("that");
         return format!(
-            "I'm not sure which file you mean by \"{spoken}\": {}. Say the folder too. Nothing was changed.",
+            "I'm not sure which one you mean by \"{spoken}\": {}. Say which, or the folder too. Nothing was changed.",
             or_list(&t.candidates)
         );
     }

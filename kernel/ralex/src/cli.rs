@@ -45,6 +45,62 @@ pub enum Command {
     /// The model catalogue: list models, ask the router, send a prompt.
     #[command(subcommand)]
     Models(ModelsCommand),
+    /// The project's `.ralex` notes: show, sync through git, compress, restore.
+    #[command(subcommand)]
+    Context(ContextCommand),
+}
+
+/// `ralex context ...`.
+#[derive(Debug, Subcommand)]
+pub enum ContextCommand {
+    /// The notes, damaged ones with how to fix them, the latest session and the
+    /// newest decisions.
+    Show {
+        /// The project (default: the current directory).
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Commit pending note changes and sync them with the configured remote now.
+    #[command(after_help = "\
+Exit codes: 0 synced, 1 offline (commits stay queued), blocked, or conflicts kept
+with both versions in the note (edit it, then sync again).")]
+    Sync {
+        /// The project (default: the current directory).
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Summarise old session notes into `.ralex/sessions/archive.md`, keeping
+    /// decisions and preferences word for word.
+    Compress {
+        /// Sessions older than this many days (default: `[context]
+        /// compress_after_days`, else 14).
+        #[arg(long, value_name = "DAYS")]
+        older_than: Option<u32>,
+        /// Most tokens the summary may take.
+        #[arg(long, value_name = "TOKENS", default_value_t = ralex_orchestrator::notes::COMPRESS_BUDGET_TOKENS)]
+        budget: u32,
+        /// The project (default: the current directory).
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bring back the newest healthy version of a damaged note from git history
+    /// (the damaged file is kept beside it as `<name>.damaged`).
+    Restore {
+        /// The note, e.g. `decisions.md` or `.ralex/sessions/2026-12-05-cli.md`.
+        note: String,
+        /// The project (default: the current directory).
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
+    },
 }
 
 /// `ralex costs`.

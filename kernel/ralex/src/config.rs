@@ -222,6 +222,9 @@ pub struct PipelineConfig {
     /// The coding agent.
     #[serde(default = "default_agent")]
     pub agent: String,
+    /// Summarises old session notes (`ralex context compress`; "" turns it off).
+    #[serde(default = "default_compressor")]
+    pub compressor: String,
 }
 
 impl Default for PipelineConfig {
@@ -231,6 +234,7 @@ impl Default for PipelineConfig {
             model_router: default_model_router(),
             prompt_enhancer: default_prompt_enhancer(),
             agent: default_agent(),
+            compressor: default_compressor(),
         }
     }
 }
@@ -241,6 +245,10 @@ fn default_prompt_enhancer() -> String {
 
 fn default_agent() -> String {
     "agent".to_string()
+}
+
+fn default_compressor() -> String {
+    ralex_orchestrator::compress::DEFAULT_COMPRESSOR.to_string()
 }
 
 fn default_model_router() -> String {

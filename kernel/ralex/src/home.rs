@@ -38,6 +38,11 @@ impl Home {
         self.root.join("cache").join("components")
     }
 
+    /// The projects' symbol indexes (a cache: deleting it only costs a rebuild).
+    pub fn index_cache(&self) -> PathBuf {
+        self.root.join("cache").join("index")
+    }
+
     /// The user's policies: grants and replacements of the shipped defaults.
     pub fn policies(&self) -> PathBuf {
         self.root.join("policies")

@@ -63,6 +63,7 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::Doctor(args) => commands::doctor::run(args, &home, &config, &config_path),
         Command::Costs(args) => commands::costs::run(&args, &home),
         Command::Models(cmd) => commands::models::run(cmd, &home, &config).await,
+        Command::Context(cmd) => commands::context::run(cmd, &home, &config).await,
     }
 }
 

@@ -27,6 +27,11 @@ fn role(registry: &Registry, name: &str, role: &str) -> Role {
     }
 }
 
+/// The context compressor plugin, or why there is none.
+pub fn compressor(config: &Config, registry: &Registry) -> Role {
+    role(registry, &config.pipeline.compressor, "context compressor")
+}
+
 /// The orchestrator over `registry` with the configured roles and models.
 pub fn open(config: &Config, registry: &Registry) -> Result<Orchestrator> {
     let settings = config.agent.settings()?;
@@ -39,6 +44,7 @@ pub fn open(config: &Config, registry: &Registry) -> Result<Orchestrator> {
             "prompt enhancer",
         ),
         agent: role(registry, &config.pipeline.agent, "agent"),
+        compressor: compressor(config, registry),
         router: opened.router,
     };
     Ok(Orchestrator::new(

@@ -1,5 +1,8 @@
 //! `git`: status, diff, log and commit on the project's repository, each decided
 //! and audited; other git actions are not run from a spoken command (yet).
+//! Notes that earlier commands left uncommitted are committed on their own
+//! first (`crate::notes::settle_notes`), so status, diff and a commit are about
+//! the code.
 
 use ralex_git::DiffScope;
 use ralex_intent::Intent;
@@ -24,6 +27,9 @@ pub(super) fn run(direct: &Direct, intent: &Intent) -> Option<Outcome> {
         remote: String::new(),
         force: false,
     };
+    if matches!(action, "status" | "diff" | "commit") {
+        crate::notes::settle_notes(&repo, &direct.root);
+    }
     let outcome = match action {
         "status" => {
             if let Err(why) = direct.gate.allow(Action::GitStatus, &here, &[], true) {
@@ -91,8 +97,13 @@ pub(super) fn run(direct: &Direct, intent: &Intent) -> Option<Outcome> {
                             )
                         })
                         .collect();
+                    // Ralex's own notes commits are listed, not spoken.
+                    let last = commits
+                        .iter()
+                        .find(|c| !c.summary.starts_with(ralex_git::COMMIT_PREFIX))
+                        .unwrap_or(&commits[0]);
                     Outcome::completed(
-                        format!("The last commit is \"{}\".", commits[0].summary),
+                        format!("The last commit is \"{}\".", last.summary),
                         Some(listing),
                     )
                 }

@@ -20,6 +20,8 @@ use ralex_intent::{Intent, IntentKind};
 use crate::answer::{ChangeOut, Status, TestReport};
 use crate::gate::Gate;
 
+pub use search::SymbolUses;
+
 /// What a directly executed intent produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
@@ -75,6 +77,7 @@ pub struct Direct {
     gate: Gate,
     sandbox: Sandbox,
     test_timeout: Duration,
+    uses: Option<SymbolUses>,
 }
 
 impl Direct {
@@ -91,12 +94,20 @@ impl Direct {
             gate,
             sandbox,
             test_timeout: Duration::from_secs(600),
+            uses: None,
         }
     }
 
     /// Limits a test run to `timeout` (default 10 minutes).
     pub fn with_test_timeout(mut self, timeout: Duration) -> Direct {
         self.test_timeout = timeout;
+        self
+    }
+
+    /// Answers a `search` for a symbol from the symbol index: where it is
+    /// defined and used, instead of a text search.
+    pub fn with_uses(mut self, uses: Option<SymbolUses>) -> Direct {
+        self.uses = uses;
         self
     }
 

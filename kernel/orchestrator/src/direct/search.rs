@@ -1,4 +1,7 @@
-//! `search`: where a name or phrase appears in the project.
+//! `search`: where a name or phrase appears in the project. A symbol the index
+//! knows ("where is parse config used") is answered from the symbol index —
+//! its definitions and the places that use it, not every line that happens to
+//! contain the word; anything else is a text search.
 
 use std::collections::BTreeSet;
 
@@ -7,6 +10,18 @@ use ralex_intent::Intent;
 use ralex_policy::{Action, Resource};
 
 use super::{Direct, Outcome};
+
+/// Where a symbol is defined and used, from the symbol index; (file, line) in
+/// path and line order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SymbolUses {
+    /// The symbol's name.
+    pub name: String,
+    /// Its definitions.
+    pub definitions: Vec<(String, u32)>,
+    /// Its uses (the definitions' own lines left out).
+    pub references: Vec<(String, u32)>,
+}
 
 /// Most matches listed.
 const MAX_MATCHES: u32 = 200;
@@ -65,6 +80,9 @@ pub(super) fn query(intent: &Intent, normalized: &str) -> Option<String> {
 }
 
 pub(super) fn run(direct: &Direct, intent: &Intent, normalized: &str) -> Outcome {
+    if let Some(uses) = &direct.uses {
+        return symbol_uses(direct, uses);
+    }
     let Some(query) = query(intent, normalized) else {
         return Outcome::failed(
             "What should I search for? Say a name, for example \"where is parse config used\".",
@@ -133,6 +151,84 @@ pub(super) fn run(direct: &Direct, intent: &Intent, normalized: &str) -> Outcome
         ),
         Some(listing),
     )
+}
+
+/// The answer from the index: definitions and uses with their lines, for the
+/// files this person may read.
+fn symbol_uses(direct: &Direct, uses: &SymbolUses) -> Outcome {
+    if let Err(why) = direct.gate.allow(
+        Action::WorkspaceSearch,
+        &Resource::Path(String::new()),
+        &[uses.name.as_bytes()],
+        true,
+    ) {
+        return Outcome::denied("search the project", &why);
+    }
+    let mut texts: std::collections::HashMap<String, Option<Vec<String>>> = Default::default();
+    let mut line_of = |path: &str, line: u32| -> Option<String> {
+        let lines = texts.entry(path.to_string()).or_insert_with(|| {
+            direct
+                .gate
+                .allow(
+                    Action::WorkspaceRead,
+                    &Resource::Path(path.to_string()),
+                    &[path.as_bytes()],
+                    true,
+                )
+                .ok()?;
+            let text = direct.workspace.read(path).ok()?;
+            Some(text.lines().map(str::to_string).collect())
+        });
+        let lines = lines.as_ref()?;
+        Some(
+            lines
+                .get(line.saturating_sub(1) as usize)
+                .map(|l| l.trim().to_string())
+                .unwrap_or_default(),
+        )
+    };
+    let mut listing = String::new();
+    let mut defined = Vec::new();
+    for (path, line) in &uses.definitions {
+        if let Some(text) = line_of(path, *line) {
+            listing.push_str(&format!("{path}:{line}: {text}    (definition)\n"));
+            defined.push(format!("{path}:{line}"));
+        }
+    }
+    let mut used = 0usize;
+    let mut files = BTreeSet::new();
+    for (path, line) in uses.references.iter().take(MAX_MATCHES as usize) {
+        if let Some(text) = line_of(path, *line) {
+            listing.push_str(&format!("{path}:{line}: {text}\n"));
+            used += 1;
+            files.insert(path.clone());
+        }
+    }
+    if defined.is_empty() && used == 0 {
+        return Outcome::completed(format!("I found no \"{}\" you may read.", uses.name), None);
+    }
+    let used_text = match used {
+        0 => "not used anywhere else".to_string(),
+        1 => format!(
+            "used once, in {}",
+            files.iter().next().cloned().unwrap_or_default()
+        ),
+        n if files.len() == 1 => format!(
+            "used in {n} places, in {}",
+            files.iter().next().cloned().unwrap_or_default()
+        ),
+        n => format!("used in {n} places in {} files", files.len()),
+    };
+    let response = if defined.is_empty() {
+        format!("{} is {used_text}.", uses.name)
+    } else {
+        format!(
+            "{} is defined in {} and {used_text}.",
+            uses.name,
+            defined.join(" and ")
+        )
+    };
+    Outcome::completed(response, Some(listing))
 }
 
 #[cfg(test)]

@@ -27,7 +27,8 @@ pub async fn run(args: RunArgs, home: &Home, config: &Config) -> CliResult {
     }
     let project = project_dir(args.project.as_deref())?;
     let registry = Registry::open(home, config)?;
-    let mut orchestrator = crate::pipeline::open(config, &registry)?;
+    let mut orchestrator =
+        crate::pipeline::open(config, &registry)?.with_index_cache(home.index_cache());
     if !args.json && std::io::stderr().is_terminal() {
         // Live progress for a person watching; scripts get the answer only.
         orchestrator = orchestrator.with_events(Arc::new(|event: Event| {

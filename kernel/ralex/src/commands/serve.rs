@@ -36,13 +36,18 @@ pub async fn run(args: ServeArgs, home: &Home, config: &Config) -> CliResult {
     let registry = Registry::open(home, config)?;
     let (events, _) = broadcast::channel::<Event>(EVENT_BUFFER);
     let sender = events.clone();
-    let orchestrator =
-        crate::pipeline::open(config, &registry)?.with_events(Arc::new(move |event: Event| {
+    let orchestrator = crate::pipeline::open(config, &registry)?
+        .with_index_cache(home.index_cache())
+        .with_events(Arc::new(move |event: Event| {
             // No listener is fine: events are for whoever watches.
             let _ = sender.send(event);
         }));
+    let orchestrator = Arc::new(orchestrator);
+    let roots: Vec<std::path::PathBuf> = projects.iter().map(|p| p.root.clone()).collect();
+    orchestrator.watch_projects(&roots);
+    orchestrator.sync_notes_in_background(roots);
     let state = AppState {
-        orchestrator: Arc::new(orchestrator),
+        orchestrator,
         store: Arc::clone(&registry.store),
         projects: Arc::new(projects),
         events,

@@ -5,7 +5,8 @@ use crate::support::*;
 #[test]
 fn a_command_that_needs_a_model_fails_clearly_without_one() {
     let env = Env::new();
-    let project = sample_project();
+    // A copy: a command that runs writes its session note into the project.
+    let (_dir, project) = project(true);
     let r = env
         .command()
         .env_remove("RALEX_OPENAI_BASE_URL")
@@ -36,7 +37,7 @@ fn a_command_that_needs_a_model_fails_clearly_without_one() {
 #[test]
 fn a_destructive_command_needs_confirmation_and_exits_3() {
     let env = Env::new();
-    let project = sample_project();
+    let (_dir, project) = project(true);
     let p = project.to_str().unwrap();
     let r = env.run(&[
         "run",

@@ -5,6 +5,7 @@
 mod agent;
 mod audit;
 mod cli;
+mod context;
 mod execute;
 mod gateway;
 mod models;

@@ -6,6 +6,7 @@
 //! This file is the shared harness ([`Lab`]) and the scripted replies; the tests
 //! are in one file per theme.
 
+mod compress;
 mod confirm;
 mod degraded;
 mod edits;
@@ -113,21 +114,28 @@ impl Lab {
         files(&self.root)
     }
 
+    /// `git status` of the code: the `.ralex/` notes Ralex keeps after each
+    /// command are left out (tests/e2e/context.rs checks them).
     fn git_status(&self) -> String {
         run_git(
             &self.root,
             &["status", "--porcelain", "--untracked-files=all"],
         )
+        .lines()
+        .filter(|l| !l.contains(".ralex/"))
+        .map(|l| format!("{l}\n"))
+        .collect()
     }
 }
 
-/// Every file of the project but git's own, by relative path.
+/// Every file of the project but git's own and the `.ralex/` notes Ralex
+/// keeps after each command, by relative path.
 fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, into: &mut BTreeMap<String, Vec<u8>>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let entry = entry.unwrap();
             let path = entry.path();
-            if entry.file_name() == ".git" {
+            if entry.file_name() == ".git" || entry.file_name() == ".ralex" {
                 continue;
             }
             if entry.file_type().unwrap().is_dir() {

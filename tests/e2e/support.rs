@@ -251,3 +251,41 @@ tier = 1
 "#
     )
 }
+
+/// Every file of the project but git's own and the `.ralex/` notes Ralex
+/// keeps after each command, by relative path.
+pub fn code_files(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, into: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if entry.file_name() == ".git" || entry.file_name() == ".ralex" {
+                continue;
+            }
+            if entry.file_type().unwrap().is_dir() {
+                walk(root, &path, into);
+            } else {
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .to_string();
+                into.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut all = std::collections::BTreeMap::new();
+    walk(root, root, &mut all);
+    all
+}
+
+/// `git status --porcelain` of the code: the `.ralex/` notes Ralex keeps after
+/// each command are left out (tests/e2e/context.rs checks them).
+pub fn code_status(root: &Path) -> String {
+    run_git(root, &["status", "--porcelain", "--untracked-files=all"])
+        .lines()
+        .filter(|l| !l.contains(".ralex/"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}

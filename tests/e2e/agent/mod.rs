@@ -15,7 +15,7 @@ mod tests_run;
 mod undo;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::{Value, json};
@@ -111,49 +111,12 @@ impl Lab {
     }
 
     fn files(&self) -> BTreeMap<String, Vec<u8>> {
-        files(&self.root)
+        code_files(&self.root)
     }
 
-    /// `git status` of the code: the `.ralex/` notes Ralex keeps after each
-    /// command are left out (tests/e2e/context.rs checks them).
     fn git_status(&self) -> String {
-        run_git(
-            &self.root,
-            &["status", "--porcelain", "--untracked-files=all"],
-        )
-        .lines()
-        .filter(|l| !l.contains(".ralex/"))
-        .map(|l| format!("{l}\n"))
-        .collect()
+        code_status(&self.root)
     }
-}
-
-/// Every file of the project but git's own and the `.ralex/` notes Ralex
-/// keeps after each command, by relative path.
-fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, into: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let entry = entry.unwrap();
-            let path = entry.path();
-            if entry.file_name() == ".git" || entry.file_name() == ".ralex" {
-                continue;
-            }
-            if entry.file_type().unwrap().is_dir() {
-                walk(root, &path, into);
-            } else {
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_str()
-                    .unwrap()
-                    .to_string();
-                into.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut all = BTreeMap::new();
-    walk(root, root, &mut all);
-    all
 }
 
 /// A model reply calling one tool.

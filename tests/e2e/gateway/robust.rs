@@ -266,12 +266,6 @@ fn malformed_and_huge_bodies_never_get_a_5xx() {
     );
     // The session notes of the commands that did run are Ralex's record, not a
     // change to the project's code.
-    let status: String = run_git(
-        &server.root,
-        &["status", "--porcelain", "--untracked-files=all"],
-    )
-    .lines()
-    .filter(|l| !l.contains(".ralex/"))
-    .collect();
+    let status = code_status(&server.root);
     assert_eq!(status, "", "a nasty body changed the project");
 }

@@ -19,31 +19,6 @@ use super::*;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-/// Every file of the project but `.git`, by relative path.
-fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.file_name().is_some_and(|n| n == ".git") {
-                continue;
-            }
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(root, root, &mut out);
-    out
-}
-
 /// The node process; killed if the test ends early.
 struct Browser(Child);
 
@@ -97,7 +72,7 @@ fn step(
             if now(PARSE_CONFIG) != Some(expected.into_bytes()) {
                 return Err(format!("{PARSE_CONFIG} is not the original plus the docstring"));
             }
-            let mut others = files(&server.root);
+            let mut others = code_files(&server.root);
             others.remove(PARSE_CONFIG);
             let mut unchanged = before.clone();
             unchanged.remove(PARSE_CONFIG);
@@ -164,7 +139,7 @@ fn the_web_ui_works_in_a_real_browser_on_a_phone_and_a_desktop() {
         return;
     }
     let server = Server::start();
-    let before = files(&server.root);
+    let before = code_files(&server.root);
     let shots = target_dir().join("ui-screenshots");
     let _ = std::fs::remove_dir_all(&shots);
 
@@ -215,7 +190,11 @@ fn the_web_ui_works_in_a_real_browser_on_a_phone_and_a_desktop() {
         server.log()
     );
     assert_eq!(steps, 2 * 8, "the script skipped steps");
-    assert_eq!(files(&server.root), before, "the project ends as it began");
+    assert_eq!(
+        code_files(&server.root),
+        before,
+        "the project ends as it began"
+    );
     for name in [
         "phone-answer",
         "phone-confirmation",

@@ -30,13 +30,7 @@ fn undo_by_id_restores_the_file_once() {
         before,
         "not restored byte for byte"
     );
-    assert_eq!(
-        run_git(
-            &server.root,
-            &["status", "--porcelain", "--untracked-files=all"]
-        ),
-        ""
-    );
+    assert_eq!(code_status(&server.root), "");
 
     let again = server.post("/v4/undo", Some(&server.user), &json!({"undo_id": undo_id}));
     assert_eq!(again.status, 409, "{}", again.text);

@@ -1,5 +1,6 @@
-// When a phrase matched several files, the answer lists them; one tap sends the
-// command again with the phrase replaced by the chosen path (the parser reads a
+// When a phrase matched several files or symbols, the answer lists them ("a/b.py",
+// or "parse_config in a/b.py"); one tap sends the command again with the phrase
+// replaced by the chosen one (the parser reads a
 // path as written: "delete the file config dot py" + scripts/config.py →
 // "delete the file scripts/config.py").
 
@@ -30,7 +31,7 @@ export function renderChoices(answer, command, onPick) {
   if (!targets.length) return null;
   return h(
     "div",
-    { class: "choices", role: "group", "aria-label": "Which file did you mean?" },
+    { class: "choices", role: "group", "aria-label": "Which one did you mean?" },
     targets.map((target) =>
       h(
         "div",

@@ -75,6 +75,27 @@ fn benches(c: &mut Criterion) {
     });
     group.finish();
 
+    // A restart: the index loaded from its SQLite file (what the kernel keeps
+    // in `$RALEX_HOME/cache/index/`), then brought up to date with the disk.
+    let db = dir.path().join("index.sqlite");
+    {
+        let conn = rusqlite::Connection::open(&db).expect("open");
+        ralex_context::store::save(&conn, &index).expect("save");
+    }
+    let mut group = c.benchmark_group("index");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    group.bench_function("restart (load from SQLite + update)", |b| {
+        b.iter(|| {
+            let conn = rusqlite::Connection::open(&db).expect("open");
+            let mut loaded = ralex_context::store::load(&conn, &root).expect("load");
+            let stats = loaded.update().expect("update");
+            assert!(stats.added.is_empty());
+            loaded
+        })
+    });
+    group.finish();
+
     for phrase in ["engine config", "store context mut", "instance pre dot rs"] {
         c.bench_function(&format!("resolve/{phrase}"), |b| {
             b.iter(|| {

@@ -100,6 +100,22 @@ pub enum StoreError {
         id: String,
     },
 
+    /// No workflow run has this id.
+    #[error("there is no workflow run `{id}`; `ralex workflow runs` lists them")]
+    UnknownRun {
+        /// The id asked for.
+        id: String,
+    },
+
+    /// The run has ended and cannot change.
+    #[error("workflow run `{id}` has already ended ({state}); start a new run")]
+    RunFinished {
+        /// The run.
+        id: String,
+        /// How it ended.
+        state: String,
+    },
+
     /// The database's folder could not be created.
     #[error("cannot create the folder `{}` for the database: {source}; check its permissions", path.display())]
     Io {

@@ -3,7 +3,8 @@
 //! Owns: opening the database file (WAL, busy timeout, foreign keys), running the
 //! schema migrations, and serialising access to the one connection. The tables
 //! themselves are described in `migrations.rs`; each feature adds its queries in
-//! its own module (`kv`, `audit`, `ledger`, `commands`, `confirmations`, `tokens`).
+//! its own module (`kv`, `audit`, `ledger`, `commands`, `confirmations`, `tokens`,
+//! `workflows`).
 //!
 //! Must never: hand a plugin anything but its own namespace (the caller passes
 //! the namespace from the plugin's identity, never from plugin input), or open a
@@ -17,6 +18,7 @@ mod kv;
 mod ledger;
 mod migrations;
 mod tokens;
+mod workflows;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -33,6 +35,7 @@ pub use ledger::{
     LedgerEntry, LedgerGroup, LedgerRecord, LedgerRow, LedgerSpent, LedgerTotals, NANO_USD,
 };
 pub use tokens::TokenRow;
+pub use workflows::{NewRun, RunRow, StepResult, StepRow};
 
 /// How long a write waits for another connection's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -216,6 +216,51 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         CREATE UNIQUE INDEX tokens_live_name ON tokens (name) WHERE revoked_ms IS NULL;
     ",
     },
+    Migration {
+        version: 6,
+        name: "durable workflow runs",
+        // A run keeps the workflow's text as it began (a resumed run runs what it
+        // started, even if the file changed since) and each step's state and
+        // result, written before the next step starts.
+        sql: "
+        CREATE TABLE workflow_runs (
+            id             TEXT    NOT NULL PRIMARY KEY,
+            workflow       TEXT    NOT NULL,
+            source         TEXT    NOT NULL,
+            definition     TEXT    NOT NULL,
+            params         TEXT    NOT NULL,
+            project        TEXT    NOT NULL,
+            session        TEXT    NOT NULL,
+            actor          TEXT    NOT NULL,
+            state          TEXT    NOT NULL,
+            message        TEXT    NOT NULL DEFAULT '',
+            snapshot_start TEXT,
+            worktree       TEXT,
+            cost_nusd      INTEGER NOT NULL DEFAULT 0,
+            started_ms     INTEGER NOT NULL,
+            updated_ms     INTEGER NOT NULL,
+            finished_ms    INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX workflow_runs_started ON workflow_runs (started_ms);
+        CREATE INDEX workflow_runs_state ON workflow_runs (state);
+
+        CREATE TABLE workflow_steps (
+            run         TEXT    NOT NULL REFERENCES workflow_runs (id) ON DELETE CASCADE,
+            idx         INTEGER NOT NULL,
+            name        TEXT    NOT NULL,
+            kind        TEXT    NOT NULL,
+            state       TEXT    NOT NULL,
+            attempts    INTEGER NOT NULL DEFAULT 0,
+            output      TEXT    NOT NULL DEFAULT 'null',
+            summary     TEXT    NOT NULL DEFAULT '',
+            command_id  TEXT,
+            cost_nusd   INTEGER NOT NULL DEFAULT 0,
+            started_ms  INTEGER NOT NULL,
+            finished_ms INTEGER,
+            PRIMARY KEY (run, idx)
+        ) WITHOUT ROWID;
+    ",
+    },
 ];
 
 /// The newest schema version this build knows.

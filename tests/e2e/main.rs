@@ -15,3 +15,4 @@ mod policy;
 mod run;
 mod schemathesis;
 mod support;
+mod workflow;

@@ -60,6 +60,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v4/workflow/{name}", post(routes::workflow::start))
         .route("/v4/workflow/runs/{id}", get(routes::workflow::run))
+        .route(
+            "/v4/workflow/runs/{id}/confirm",
+            post(routes::workflow::confirm),
+        )
         .route("/v4/events", get(routes::events::events))
         .route("/metrics", get(routes::metrics::metrics))
         .route("/v1/models", get(routes::openai::models))

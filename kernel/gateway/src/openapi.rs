@@ -147,6 +147,7 @@ impl Modify for Bearer {
         routes::plugins::install,
         routes::workflow::start,
         routes::workflow::run,
+        routes::workflow::confirm,
         routes::events::events,
         routes::metrics::metrics,
         routes::openai::models,
@@ -155,7 +156,7 @@ impl Modify for Bearer {
     ),
     components(schemas(
         Health, ErrorBody, ErrorDetail, DeniedAnswer, AudioCommand, Context, PluginList,
-        routes::voice::VoiceCommand, UndoBody,
+        routes::voice::VoiceCommand, UndoBody, routes::workflow::StartBody,
         routes::status::KernelStatus, routes::status::ProjectOut, routes::status::Periods,
         routes::openai::ChatRequest, routes::openai::ChatMessage,
         ralex_orchestrator::Answer, ralex_orchestrator::ChangeOut,

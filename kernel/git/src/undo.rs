@@ -47,6 +47,17 @@ impl Repo {
     /// touched path was edited after `after`, [`GitError::SnapshotNotFound`]
     /// for an unknown id.
     pub fn undo(&self, before: &str, after: &str) -> Result<UndoReport, GitError> {
+        self.undo_only(before, after, &|_| true)
+    }
+
+    /// [`Repo::undo`] for the paths `include` accepts only (a workflow's
+    /// rollback leaves the `.ralex` notes that record the run).
+    pub fn undo_only(
+        &self,
+        before: &str,
+        after: &str,
+        include: &dyn Fn(&str) -> bool,
+    ) -> Result<UndoReport, GitError> {
         let (_, before_commit) = self.resolve_snapshot(before)?;
         let (_, after_commit) = self.resolve_snapshot(after)?;
         let reading = GitError::git("reading a snapshot tree");
@@ -61,7 +72,7 @@ impl Repo {
         let mut report = UndoReport::default();
         let mut steps = Vec::new();
         let mut conflicts = Vec::new();
-        for path in touched {
+        for path in touched.into_iter().filter(|p| include(p)) {
             let was = entry(&before_tree, &path);
             let left = entry(&after_tree, &path);
             if [was, left].iter().flatten().any(|f| f.mode == MODE_GITLINK) {

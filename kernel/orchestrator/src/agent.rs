@@ -207,6 +207,10 @@ impl Orchestrator {
 
     /// Whether to run the tests after the agent's changes.
     pub(crate) fn wants_tests(&self, intent: &Intent, normalized: &str) -> bool {
+        // A workflow's agent task says so itself (`verify`).
+        if let Some(explicit) = intent.params.get("run_tests").and_then(|v| v.as_bool()) {
+            return explicit;
+        }
         let lower = normalized.to_lowercase();
         self.settings.always_run_tests
             || intent.kind == IntentKind::Fix

@@ -23,3 +23,8 @@ pub(crate) fn random_suffix(len: usize) -> String {
 pub(crate) fn command_id() -> String {
     format!("c-{}-{}", now_ms(), random_suffix(6))
 }
+
+/// A new workflow run id, `r-<millis>-<6 hex>`.
+pub(crate) fn run_id() -> String {
+    format!("r-{}-{}", now_ms(), random_suffix(6))
+}

@@ -46,6 +46,7 @@ pub mod speak;
 mod symbols;
 pub mod undo;
 mod watch;
+pub mod workflow;
 mod workspaces;
 
 pub use answer::{Answer, ChangeOut, Status, TestReport};
@@ -57,3 +58,4 @@ pub use pipeline::{PipelineError, Understood, kind_and_risk, understand};
 pub use project::{TestCommand, discover_test_command};
 pub use request::{CommandRequest, Confirm, Who};
 pub use undo::UndoRequest;
+pub use workflow::{RunError, RunView, WorkflowRequest};

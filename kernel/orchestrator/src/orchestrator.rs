@@ -118,6 +118,8 @@ pub struct Orchestrator {
     /// they are synced in the background (`ralex serve`).
     pub(crate) notes_synced:
         std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<std::path::PathBuf>>,
+    /// Workflow folders, step plugins and run locks.
+    pub(crate) workflow: crate::workflow::Setup,
 }
 
 /// What every stage of one command shares.
@@ -153,6 +155,7 @@ impl Orchestrator {
             workspaces: Workspaces::default(),
             symbols: SymbolIndexes::default(),
             notes_synced: std::sync::OnceLock::new(),
+            workflow: crate::workflow::Setup::default(),
         }
     }
 
@@ -198,8 +201,34 @@ impl Orchestrator {
         request: &CommandRequest,
         command_id: String,
     ) -> Result<Answer, PipelineError> {
+        let ctx = self.context(request, command_id)?;
+        let answer = self.understand_and_run(&ctx).await?;
+        ctx.emit.done(&answer);
+        Ok(answer)
+    }
+
+    /// Runs an intent that was not spoken but built by the kernel (a workflow's
+    /// agent task) through the same pipeline: policy, snapshots, the agent,
+    /// history, notes.
+    pub(crate) async fn handle_intent(
+        &self,
+        request: &CommandRequest,
+        intent: &Intent,
+    ) -> Result<Answer, PipelineError> {
+        let ctx = self.context(request, ids::command_id())?;
+        let answer = self.run_intent(&ctx, intent, &request.transcript).await?;
+        ctx.emit.done(&answer);
+        Ok(answer)
+    }
+
+    /// What every stage of one command shares.
+    pub(crate) fn context<'a>(
+        &self,
+        request: &'a CommandRequest,
+        command_id: String,
+    ) -> Result<Ctx<'a>, PipelineError> {
         let workspace = self.workspace(&request.project)?;
-        let ctx = Ctx {
+        Ok(Ctx {
             request,
             project_key: workspace.root().display().to_string(),
             workspace,
@@ -218,10 +247,7 @@ impl Orchestrator {
             ),
             command_id,
             snapshot_after: std::sync::Mutex::new(None),
-        };
-        let answer = self.understand_and_run(&ctx).await?;
-        ctx.emit.done(&answer);
-        Ok(answer)
+        })
     }
 
     /// Parse, then decide and do.
@@ -239,7 +265,13 @@ impl Orchestrator {
         };
         let understood = tokio::time::timeout(
             self.settings.parse_timeout,
-            understand(&self.host, parser, &ctx.workspace, &request.transcript),
+            understand(
+                &self.host,
+                parser,
+                &ctx.workspace,
+                &request.transcript,
+                &self.workflow_names(ctx.workspace.root()),
+            ),
         )
         .instrument(tracing::info_span!("stage", name = "parse"))
         .await;
@@ -282,6 +314,7 @@ impl Orchestrator {
         self.begin(ctx, intent, normalized)?;
         let answer = match intent.kind {
             IntentKind::Undo => self.undo_in(ctx, intent, None, true).await,
+            IntentKind::Workflow => self.run_workflow_intent(ctx, intent).await,
             _ => {
                 let direct = Direct::new(
                     ctx.workspace.root().to_path_buf(),
@@ -428,7 +461,12 @@ impl Orchestrator {
     }
 
     /// Records the command in the session history as running.
-    fn begin(&self, ctx: &Ctx<'_>, intent: &Intent, normalized: &str) -> Result<(), PipelineError> {
+    pub(crate) fn begin(
+        &self,
+        ctx: &Ctx<'_>,
+        intent: &Intent,
+        normalized: &str,
+    ) -> Result<(), PipelineError> {
         let intent_json = serde_json::to_string(intent).unwrap_or_else(|_| "{}".into());
         self.store
             .command_begin(&NewCommand {
@@ -445,7 +483,7 @@ impl Orchestrator {
 
     /// Records how the command ended (a failure to record is logged: the answer
     /// and the audit trail already say what happened).
-    fn finish(&self, ctx: &Ctx<'_>, answer: &Answer) {
+    pub(crate) fn finish(&self, ctx: &Ctx<'_>, answer: &Answer) {
         let state = answer.status.as_str();
         let changed: Vec<String> = answer.changes.iter().map(|c| c.path.clone()).collect();
         let after = ctx

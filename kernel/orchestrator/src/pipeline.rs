@@ -45,16 +45,18 @@ pub fn kind_and_risk(intent: &Intent) -> (String, String) {
     )
 }
 
-/// Parses `transcript` with `parser` (a fresh sandboxed call that touches nothing)
-/// and resolves its targets against `workspace`.
+/// Parses `transcript` with `parser` (a fresh sandboxed call that touches nothing;
+/// `workflows` are the names it may recognise) and resolves its targets against
+/// `workspace`.
 pub async fn understand(
     host: &Host,
     parser: &Plugin,
     workspace: &Workspace,
     transcript: &str,
+    workflows: &[String],
 ) -> Result<Understood, PipelineError> {
     let parsed = host
-        .parse_command(parser, CallContext::default(), transcript, &[])
+        .parse_command(parser, CallContext::default(), transcript, workflows)
         .await
         .map_err(|e| PipelineError::Parser(e.to_string()))?
         .value;

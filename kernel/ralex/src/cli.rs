@@ -48,6 +48,109 @@ pub enum Command {
     /// The project's `.ralex` notes: show, sync through git, compress, restore.
     #[command(subcommand)]
     Context(ContextCommand),
+    /// Multi-step workflows: list, check, run, resume, follow their runs.
+    #[command(subcommand)]
+    Workflow(WorkflowCommand),
+}
+
+/// `ralex workflow ...`.
+#[derive(Debug, Subcommand)]
+pub enum WorkflowCommand {
+    /// The workflows of the project: built-in, yours ($RALEX_HOME/workflows) and
+    /// the project's (.ralex/workflows), broken files with their first problem.
+    List {
+        /// The project (default: the current directory).
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a workflow's file.
+    Show {
+        /// The workflow.
+        name: String,
+        /// The project (default: the current directory).
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
+    },
+    /// Check workflow files; every problem with its file, line and field.
+    #[command(
+        after_help = "Exit codes: 0 every file is valid, 1 problems found, 2 a file cannot be read."
+    )]
+    Check {
+        /// The files.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run a workflow until it ends or waits for a confirmation.
+    #[command(after_help = "\
+Examples:
+  ralex workflow run bugfix --param bug=\"the total is wrong for an empty cart\"
+  ralex workflow run deploy --param environment=staging --yes
+
+Exit codes: 0 completed, 1 failed, rolled back or interrupted, 2 usage,
+3 denied by policy or waiting for a confirmation (`ralex workflow resume ID --yes`).")]
+    Run {
+        /// The workflow.
+        name: String,
+        /// A parameter, `name=value` (repeat for several).
+        #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
+        params: Vec<String>,
+        /// The project (default: the current directory).
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
+        /// The session its commands belong to.
+        #[arg(long, value_name = "ID", default_value = "cli")]
+        session: String,
+        /// Confirm up front: confirmation steps pass.
+        #[arg(long)]
+        yes: bool,
+        /// Print the run as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Go on with a run that waits for a confirmation, or that a stopped kernel
+    /// left unfinished.
+    Resume {
+        /// The run id.
+        id: String,
+        /// Give the confirmation the run waits for.
+        #[arg(long)]
+        yes: bool,
+        /// Print the run as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Recent runs, or one run's step log.
+    Runs {
+        /// One run.
+        id: Option<String>,
+        /// Only runs in this project.
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
+        /// How many runs to list.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create `.ralex/workflows/NAME.yaml` in the project, from a workflow to
+    /// copy (`--from bugfix`) or a small commented example.
+    New {
+        /// The new workflow's name (lowercase letters, digits, dashes).
+        name: String,
+        /// The workflow to copy.
+        #[arg(long, value_name = "WORKFLOW")]
+        from: Option<String>,
+        /// The project (default: the current directory).
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
+    },
 }
 
 /// `ralex context ...`.

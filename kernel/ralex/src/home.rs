@@ -38,6 +38,16 @@ impl Home {
         self.root.join("cache").join("components")
     }
 
+    /// The user's own workflow files (used in every project).
+    pub fn workflows(&self) -> PathBuf {
+        self.root.join("workflows")
+    }
+
+    /// Locks of the workflow runs this machine drives.
+    pub fn run_locks(&self) -> PathBuf {
+        self.root.join("runs")
+    }
+
     /// The projects' symbol indexes (a cache: deleting it only costs a rebuild).
     pub fn index_cache(&self) -> PathBuf {
         self.root.join("cache").join("index")

@@ -64,6 +64,7 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::Costs(args) => commands::costs::run(&args, &home),
         Command::Models(cmd) => commands::models::run(cmd, &home, &config).await,
         Command::Context(cmd) => commands::context::run(cmd, &home, &config).await,
+        Command::Workflow(cmd) => commands::workflow::run(cmd, &home, &config).await,
     }
 }
 

@@ -55,3 +55,22 @@ pub fn open(config: &Config, registry: &Registry) -> Result<Orchestrator> {
         settings,
     ))
 }
+
+/// `orchestrator` with the workflow folders, the installed `workflow-step`
+/// plugins and the run locks of this installation.
+pub fn with_workflows(
+    orchestrator: Orchestrator,
+    home: &crate::home::Home,
+    registry: &Registry,
+) -> Orchestrator {
+    let steps = registry
+        .loaded
+        .iter()
+        .filter(|p| p.world() == ralex_host::World::WorkflowStep)
+        .cloned()
+        .collect();
+    orchestrator
+        .with_workflow_dirs(vec![home.workflows()])
+        .with_step_plugins(steps)
+        .with_run_locks(home.run_locks())
+}

@@ -423,13 +423,26 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         begin(&store, "r1", 10);
         store.run_step_start("r1", 0, "tests", "test", 11).unwrap();
-        store.run_step_finish("r1", 0, "tests", "test", &result("failed")).unwrap();
+        store
+            .run_step_finish("r1", 0, "tests", "test", &result("failed"))
+            .unwrap();
         store.run_step_start("r1", 0, "tests", "test", 12).unwrap();
-        store.run_step_finish("r1", 0, "tests", "test", &result("ok")).unwrap();
-        store.run_step_finish("r1", 1, "fix", "agent", &result("skipped")).unwrap();
+        store
+            .run_step_finish("r1", 0, "tests", "test", &result("ok"))
+            .unwrap();
+        store
+            .run_step_finish("r1", 1, "fix", "agent", &result("skipped"))
+            .unwrap();
         let steps = store.run_steps("r1").unwrap();
         assert_eq!(steps.len(), 2);
-        assert_eq!((steps[0].state.as_str(), steps[0].attempts, steps[0].cost_nusd), ("ok", 2, 10));
+        assert_eq!(
+            (
+                steps[0].state.as_str(),
+                steps[0].attempts,
+                steps[0].cost_nusd
+            ),
+            ("ok", 2, 10)
+        );
         assert_eq!(steps[0].output, serde_json::json!({"passed": true}));
         assert_eq!(steps[1].state, "skipped");
         assert_eq!(store.runs_unfinished().unwrap().len(), 1);
@@ -440,16 +453,29 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         begin(&store, "r1", 10);
         begin(&store, "r2", 11);
-        store.run_set_state("r1", "waiting", "confirm?", false, 12).unwrap();
-        store.run_set_state("r1", "completed", "done", true, 13).unwrap();
-        let e = store.run_set_state("r1", "failed", "no", true, 14).unwrap_err();
+        store
+            .run_set_state("r1", "waiting", "confirm?", false, 12)
+            .unwrap();
+        store
+            .run_set_state("r1", "completed", "done", true, 13)
+            .unwrap();
+        let e = store
+            .run_set_state("r1", "failed", "no", true, 14)
+            .unwrap_err();
         assert!(e.to_string().contains("already ended (completed)"), "{e}");
-        let e = store.run_set_state("nope", "failed", "no", true, 14).unwrap_err();
+        let e = store
+            .run_set_state("nope", "failed", "no", true, 14)
+            .unwrap_err();
         assert!(e.to_string().contains("no workflow run `nope`"), "{e}");
         let row = store.run("r1").unwrap().unwrap();
         assert!(row.finished());
         assert_eq!(row.finished_ms, Some(13));
-        let ids: Vec<String> = store.runs(Some("/p"), 10).unwrap().into_iter().map(|r| r.id).collect();
+        let ids: Vec<String> = store
+            .runs(Some("/p"), 10)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
         assert_eq!(ids, ["r2", "r1"]);
         assert!(store.runs(Some("/other"), 10).unwrap().is_empty());
         assert_eq!(store.runs_unfinished().unwrap().len(), 1);

@@ -60,7 +60,10 @@ impl Entry {
     pub fn description(&self) -> String {
         match &self.parsed {
             Ok(w) => w.description.clone(),
-            Err(p) => format!("(broken: {})", p.0.first().map_or(String::new(), |p| p.message.clone())),
+            Err(p) => format!(
+                "(broken: {})",
+                p.0.first().map_or(String::new(), |p| p.message.clone())
+            ),
         }
     }
 }
@@ -182,7 +185,8 @@ mod tests {
         .unwrap();
         std::fs::write(dir.path().join("broken.yml"), "name: broken\nsteps: [\n").unwrap();
         std::fs::write(dir.path().join("notes.md"), "not a workflow").unwrap();
-        let catalog = Catalog::load(&[dir.path().to_path_buf(), dir.path().join("missing")]).unwrap();
+        let catalog =
+            Catalog::load(&[dir.path().to_path_buf(), dir.path().join("missing")]).unwrap();
         let names: Vec<&str> = catalog.entries().iter().map(|e| e.name.as_str()).collect();
         assert_eq!(names, ["broken", "bugfix", "deploy", "feature"]);
         assert_eq!(catalog.get("bugfix").unwrap().description(), "ours");

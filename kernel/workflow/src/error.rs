@@ -58,7 +58,9 @@ pub enum WorkflowError {
     #[error("{0}")]
     Invalid(#[from] Problems),
     /// No workflow has that name.
-    #[error("there is no workflow `{name}`; the workflows here are: {known}. `ralex workflow list` shows them, `ralex workflow new {name} --from bugfix` makes one")]
+    #[error(
+        "there is no workflow `{name}`; the workflows here are: {known}. `ralex workflow list` shows them, `ralex workflow new {name} --from bugfix` makes one"
+    )]
     NotFound {
         /// The name asked for.
         name: String,

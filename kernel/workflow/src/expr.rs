@@ -132,7 +132,9 @@ fn tokenize(text: &str) -> Result<Vec<(usize, Token)>, ExprError> {
                 }
                 out.push((start, Token::Str(s)));
             }
-            c if c.is_ascii_digit() || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) => {
+            c if c.is_ascii_digit()
+                || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) =>
+            {
                 let mut j = i + 1;
                 while j < chars.len() && (chars[j].is_ascii_digit() || chars[j] == '.') {
                     j += 1;
@@ -147,7 +149,9 @@ fn tokenize(text: &str) -> Result<Vec<(usize, Token)>, ExprError> {
             }
             c if c.is_alphabetic() || c == '_' => {
                 let mut j = i + 1;
-                while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_' || chars[j] == '-') {
+                while j < chars.len()
+                    && (chars[j].is_alphanumeric() || chars[j] == '_' || chars[j] == '-')
+                {
                     j += 1;
                 }
                 let word: String = chars[i..j].iter().collect();
@@ -298,7 +302,9 @@ impl Parser<'_> {
                             segments.push(Segment::Key(key));
                             continue;
                         }
-                        _ => return Err(self.error("expected a whole number or 'key' inside `[ ]`")),
+                        _ => {
+                            return Err(self.error("expected a whole number or 'key' inside `[ ]`"));
+                        }
                     };
                     self.pos += 1;
                     if self.peek() != Some(&Token::RBracket) {
@@ -447,19 +453,44 @@ mod tests {
         assert_eq!(eval("steps.tests.failed", &data), json!(true));
         assert_eq!(eval("steps.tests.output.files[0]", &data), json!("a.py"));
         assert_eq!(eval("steps.nope.failed", &data), Value::Null);
-        assert!(Expr::parse("params.env == 'staging' && params.n >= 3").unwrap().holds(&data));
-        assert!(Expr::parse("not steps.tests.failed or params.n > 2").unwrap().holds(&data));
-        assert!(!Expr::parse("!(params.n < 3) && params.env != \"staging\"").unwrap().holds(&data));
+        assert!(
+            Expr::parse("params.env == 'staging' && params.n >= 3")
+                .unwrap()
+                .holds(&data)
+        );
+        assert!(
+            Expr::parse("not steps.tests.failed or params.n > 2")
+                .unwrap()
+                .holds(&data)
+        );
+        assert!(
+            !Expr::parse("!(params.n < 3) && params.env != \"staging\"")
+                .unwrap()
+                .holds(&data)
+        );
         assert!(Expr::parse("params.n == 3.0").unwrap().holds(&data));
         assert!(Expr::parse("steps['tests'].failed").unwrap().holds(&data));
     }
 
     #[test]
     fn truthiness_is_jsons() {
-        for falsy in [json!(null), json!(false), json!(0), json!(""), json!([]), json!({})] {
+        for falsy in [
+            json!(null),
+            json!(false),
+            json!(0),
+            json!(""),
+            json!([]),
+            json!({}),
+        ] {
             assert!(!truthy(&falsy), "{falsy}");
         }
-        for t in [json!(true), json!(1), json!("x"), json!([0]), json!({"a": 1})] {
+        for t in [
+            json!(true),
+            json!(1),
+            json!("x"),
+            json!([0]),
+            json!({"a": 1}),
+        ] {
             assert!(truthy(&t), "{t}");
         }
     }

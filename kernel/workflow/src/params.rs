@@ -58,7 +58,10 @@ pub fn check_value(param: &Param, value: &Value) -> Result<Value, String> {
 
 /// The run's parameters from `given`: each checked, defaults filled, required
 /// ones present, unknown ones refused. Every problem is listed in one message.
-pub fn resolve(workflow: &Workflow, given: &Map<String, Value>) -> Result<Map<String, Value>, String> {
+pub fn resolve(
+    workflow: &Workflow,
+    given: &Map<String, Value>,
+) -> Result<Map<String, Value>, String> {
     let mut out = Map::new();
     let mut problems = Vec::new();
     for name in given.keys() {
@@ -67,7 +70,11 @@ pub fn resolve(workflow: &Workflow, given: &Map<String, Value>) -> Result<Map<St
             problems.push(format!(
                 "`{name}` is not a parameter of `{}` (its parameters: {})",
                 workflow.name,
-                if known.is_empty() { "none".into() } else { known.join(", ") }
+                if known.is_empty() {
+                    "none".into()
+                } else {
+                    known.join(", ")
+                }
             ));
         }
     }
@@ -102,7 +109,11 @@ pub fn resolve(workflow: &Workflow, given: &Map<String, Value>) -> Result<Map<St
     if problems.is_empty() {
         Ok(out)
     } else {
-        Err(format!("the parameters of workflow `{}` are wrong: {}", workflow.name, problems.join("; ")))
+        Err(format!(
+            "the parameters of workflow `{}` are wrong: {}",
+            workflow.name,
+            problems.join("; ")
+        ))
     }
 }
 
@@ -111,7 +122,9 @@ pub fn from_pairs(pairs: &[String]) -> Result<Map<String, Value>, String> {
     let mut out = Map::new();
     for pair in pairs {
         let Some((k, v)) = pair.split_once('=') else {
-            return Err(format!("`{pair}` is not a parameter; write it as name=value"));
+            return Err(format!(
+                "`{pair}` is not a parameter; write it as name=value"
+            ));
         };
         out.insert(k.trim().to_string(), Value::String(v.to_string()));
     }
@@ -148,7 +161,8 @@ steps:
     #[test]
     fn converts_fills_and_refuses() {
         let wf = parse("p.yaml", FILE).unwrap();
-        let given = from_pairs(&["issue=crash".into(), "tries=4".into(), "fast=yes".into()]).unwrap();
+        let given =
+            from_pairs(&["issue=crash".into(), "tries=4".into(), "fast=yes".into()]).unwrap();
         let params = resolve(&wf, &given).unwrap();
         assert_eq!(
             Value::Object(params),
@@ -157,9 +171,15 @@ steps:
         let bad = from_pairs(&["tries=9".into(), "env=prod".into(), "colour=red".into()]).unwrap();
         let e = resolve(&wf, &bad).unwrap_err();
         assert!(e.contains("`colour` is not a parameter"), "{e}");
-        assert!(e.contains("parameter `issue` is required (what is wrong)"), "{e}");
+        assert!(
+            e.contains("parameter `issue` is required (what is wrong)"),
+            "{e}"
+        );
         assert!(e.contains("9 is above the largest allowed, 5"), "{e}");
-        assert!(e.contains("\"prod\" is not one of \"staging\", \"production\""), "{e}");
+        assert!(
+            e.contains("\"prod\" is not one of \"staging\", \"production\""),
+            "{e}"
+        );
         assert!(from_pairs(&["novalue".into()]).is_err());
     }
 }

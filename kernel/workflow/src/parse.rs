@@ -399,7 +399,11 @@ fn check_params(checker: &mut Checker<'_>, raw: RawParams) -> Vec<Param> {
         let line = checker.lines.param(&name);
         let field = format!("params.{name}");
         if !is_name(&name) {
-            checker.push(line, &field, "parameter names are lowercase letters, digits, `_` and `-`");
+            checker.push(
+                line,
+                &field,
+                "parameter names are lowercase letters, digits, `_` and `-`",
+            );
         }
         let kind = match p.kind {
             None | Some(RawParamType::String) => ParamType::String,
@@ -458,14 +462,20 @@ fn check_step(
         checker.push(
             line,
             field("name"),
-            format!("`{}` is not a step name: use lowercase letters, digits, `_` and `-`", raw.name),
+            format!(
+                "`{}` is not a step name: use lowercase letters, digits, `_` and `-`",
+                raw.name
+            ),
         );
     }
     if earlier.contains(&raw.name) {
         checker.push(
             line,
             field("name"),
-            format!("two steps are named `{}`; step names must be unique", raw.name),
+            format!(
+                "two steps are named `{}`; step names must be unique",
+                raw.name
+            ),
         );
     }
     if let Some(condition) = &raw.condition {
@@ -491,7 +501,10 @@ fn check_step(
             checker.push(
                 at!("kind"),
                 field("agent.kind"),
-                format!("`{kind}` is not an agent task kind; use one of {}", AGENT_KINDS.join(", ")),
+                format!(
+                    "`{kind}` is not an agent task kind; use one of {}",
+                    AGENT_KINDS.join(", ")
+                ),
             );
         }
         actions.push(Action::Agent {
@@ -512,7 +525,11 @@ fn check_step(
     if let Some(command) = raw.run {
         template(checker, "run", &command);
         if command.trim().is_empty() {
-            checker.push(at!("run"), field("run"), "the command is empty; write the program and its arguments, e.g. `make build`");
+            checker.push(
+                at!("run"),
+                field("run"),
+                "the command is empty; write the program and its arguments, e.g. `make build`",
+            );
         }
         actions.push(Action::Run { command });
         names.push("run");
@@ -541,9 +558,16 @@ fn check_step(
     }
     if let Some(name) = raw.plugin {
         if !is_name(&name) {
-            checker.push(at!("plugin"), field("plugin"), format!("`{name}` is not a plugin name"));
+            checker.push(
+                at!("plugin"),
+                field("plugin"),
+                format!("`{name}` is not a plugin name"),
+            );
         }
-        let with = raw.with.clone().unwrap_or(Value::Object(Default::default()));
+        let with = raw
+            .with
+            .clone()
+            .unwrap_or(Value::Object(Default::default()));
         match templates_in(&with) {
             Ok(ts) => {
                 let l = at!("with");
@@ -556,7 +580,11 @@ fn check_step(
         actions.push(Action::Plugin { name, with });
         names.push("plugin");
     } else if raw.with.is_some() {
-        checker.push(at!("with"), field("with"), "`with` gives parameters to a `plugin` step; this step has no `plugin`");
+        checker.push(
+            at!("with"),
+            field("with"),
+            "`with` gives parameters to a `plugin` step; this step has no `plugin`",
+        );
     }
     if let Some(message) = raw.confirm {
         template(checker, "confirm", &message);
@@ -591,7 +619,11 @@ fn check_step(
             checker.push(
                 line,
                 format!("steps[{index}]"),
-                format!("step `{}` has {}; a step does one thing, so split it into one step each", raw.name, names.join(" and ")),
+                format!(
+                    "step `{}` has {}; a step does one thing, so split it into one step each",
+                    raw.name,
+                    names.join(" and ")
+                ),
             );
             None
         }
@@ -615,7 +647,9 @@ fn check_step(
         return None;
     }
     Some(Step {
-        repeatable: raw.repeatable.unwrap_or_else(|| action.repeatable_by_default()),
+        repeatable: raw
+            .repeatable
+            .unwrap_or_else(|| action.repeatable_by_default()),
         name: raw.name,
         line: line.unwrap_or(0),
         condition: raw.condition,
@@ -652,7 +686,11 @@ fn check_retry(
     retry.attempts = match attempts {
         RawAttempts::Number(n) if (1..=MAX_ATTEMPTS).contains(&n) => Attempts::Fixed(n),
         RawAttempts::Number(n) => {
-            checker.push(line, format!("{field}.attempts"), format!("{n} attempts: give 1 to {MAX_ATTEMPTS}"));
+            checker.push(
+                line,
+                format!("{field}.attempts"),
+                format!("{n} attempts: give 1 to {MAX_ATTEMPTS}"),
+            );
             Attempts::Fixed(1)
         }
         RawAttempts::Template(t) => {
@@ -670,7 +708,11 @@ fn check_retry(
         if (1.0..=10.0).contains(&f) {
             retry.factor = f;
         } else {
-            checker.push(line, format!("{field}.factor"), format!("{f}: the backoff factor is between 1 and 10"));
+            checker.push(
+                line,
+                format!("{field}.factor"),
+                format!("{f}: the backoff factor is between 1 and 10"),
+            );
         }
     }
     retry

@@ -134,7 +134,9 @@ impl Retry {
     /// The wait before attempt `attempt` (2, 3, …).
     pub fn wait_before(&self, attempt: u32) -> Duration {
         let times = attempt.saturating_sub(2) as i32;
-        self.backoff.mul_f64(self.factor.powi(times)).min(Duration::from_secs(3600))
+        self.backoff
+            .mul_f64(self.factor.powi(times))
+            .min(Duration::from_secs(3600))
     }
 }
 

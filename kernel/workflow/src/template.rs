@@ -141,11 +141,27 @@ mod tests {
     #[test]
     fn fills_placeholders() {
         let data = json!({"params": {"issue": "crash on empty cart", "n": 3}, "steps": {"t": {"ok": false}}});
-        let t = Template::parse("Fix: ${{ params.issue }} (try ${{params.n}}, ok=${{ steps.t.ok }})").unwrap();
-        assert_eq!(t.render(&data), "Fix: crash on empty cart (try 3, ok=false)");
-        assert_eq!(Template::parse("${{ params.n }}").unwrap().value(&data), json!(3));
-        assert_eq!(Template::parse("plain").unwrap().value(&data), json!("plain"));
-        assert_eq!(Template::parse("${{ params.missing }}!").unwrap().render(&data), "!");
+        let t =
+            Template::parse("Fix: ${{ params.issue }} (try ${{params.n}}, ok=${{ steps.t.ok }})")
+                .unwrap();
+        assert_eq!(
+            t.render(&data),
+            "Fix: crash on empty cart (try 3, ok=false)"
+        );
+        assert_eq!(
+            Template::parse("${{ params.n }}").unwrap().value(&data),
+            json!(3)
+        );
+        assert_eq!(
+            Template::parse("plain").unwrap().value(&data),
+            json!("plain")
+        );
+        assert_eq!(
+            Template::parse("${{ params.missing }}!")
+                .unwrap()
+                .render(&data),
+            "!"
+        );
     }
 
     #[test]

@@ -53,7 +53,10 @@ steps:
     assert_eq!(wf.steps[1].retry.backoff.as_millis(), 500);
     assert!(matches!(wf.steps[2].action, Action::Plugin { .. }));
     assert!(wf.steps[2].repeatable);
-    assert!(!wf.steps[3].repeatable, "a commit is not repeated by default");
+    assert!(
+        !wf.steps[3].repeatable,
+        "a commit is not repeated by default"
+    );
     assert!(wf.steps[0].repeatable, "tests are");
 }
 
@@ -79,7 +82,10 @@ fn unknown_and_misspelt_fields_are_named_with_their_path() {
 #[test]
 fn steps_need_exactly_one_action() {
     let p = one("name: x\nsteps:\n  - name: a\n    if: 'true'\n");
-    assert_eq!(p, "wf.yaml:3: steps[0]: step `a` does nothing: give it one of agent, test, run, git, plugin, confirm, write, fail");
+    assert_eq!(
+        p,
+        "wf.yaml:3: steps[0]: step `a` does nothing: give it one of agent, test, run, git, plugin, confirm, write, fail"
+    );
     let p = one("name: x\nsteps:\n  - name: a\n    test: {}\n    run: make\n");
     assert!(p.contains("has test and run; a step does one thing"), "{p}");
 }
@@ -90,15 +96,28 @@ fn references_must_be_declared_params_and_earlier_steps() {
         "name: x\nparams:\n  a:\n    default: 1\nsteps:\n  - name: first\n    if: steps.later.ok\n    run: make ${{ params.b }}\n  - name: later\n    test: {}\n",
     );
     assert_eq!(all.len(), 2, "{all:#?}");
-    assert!(all[0].starts_with("wf.yaml:7: steps[0].if: reads `steps.later`, but no earlier step"), "{}", all[0]);
-    assert!(all[1].starts_with("wf.yaml:8: steps[0].run: reads `params.b`, which is not declared"), "{}", all[1]);
+    assert!(
+        all[0].starts_with("wf.yaml:7: steps[0].if: reads `steps.later`, but no earlier step"),
+        "{}",
+        all[0]
+    );
+    assert!(
+        all[1].starts_with("wf.yaml:8: steps[0].run: reads `params.b`, which is not declared"),
+        "{}",
+        all[1]
+    );
     assert!(all[1].contains("(declared: a)"), "{}", all[1]);
 }
 
 #[test]
 fn bad_expressions_templates_and_durations() {
-    let p = one("name: x\nsteps:\n  - name: a\n    test: {}\n  - name: b\n    if: steps.a.failed &&\n    test: {}\n");
-    assert!(p.starts_with("wf.yaml:6: steps[1].if: the expression ends"), "{p}");
+    let p = one(
+        "name: x\nsteps:\n  - name: a\n    test: {}\n  - name: b\n    if: steps.a.failed &&\n    test: {}\n",
+    );
+    assert!(
+        p.starts_with("wf.yaml:6: steps[1].if: the expression ends"),
+        "{p}"
+    );
     let p = one("name: x\nsteps:\n  - name: a\n    run: make ${{ oops\n");
     assert!(p.contains("never closed"), "{p}");
     let p = one("name: x\nsteps:\n  - name: a\n    test: {}\n    timeout: 5 fortnights\n");
@@ -116,12 +135,27 @@ fn names_params_and_duplicates() {
         "name: My Flow\nparams:\n  n:\n    type: integer\n    default: many\n  m:\n    required: true\n    default: 2\nsteps:\n  - name: a\n    test: {}\n  - name: a\n    test: {}\n  - name: c\n    git: {action: commit}\n  - name: d\n    test: {}\n    with: {x: 1}\n",
     );
     let text = all.join("\n");
-    assert!(text.contains("wf.yaml:1: name: `My Flow` is not a workflow name"), "{text}");
-    assert!(text.contains("wf.yaml:3: params.n.default: `many` is not a whole number"), "{text}");
+    assert!(
+        text.contains("wf.yaml:1: name: `My Flow` is not a workflow name"),
+        "{text}"
+    );
+    assert!(
+        text.contains("wf.yaml:3: params.n.default: `many` is not a whole number"),
+        "{text}"
+    );
     assert!(text.contains("wf.yaml:6: params.m.required"), "{text}");
-    assert!(text.contains("wf.yaml:12: steps[1].name: two steps are named `a`"), "{text}");
-    assert!(text.contains("wf.yaml:15: steps[2].git.message: a commit needs a message"), "{text}");
-    assert!(text.contains("wf.yaml:18: steps[3].with: `with` gives parameters to a `plugin` step"), "{text}");
+    assert!(
+        text.contains("wf.yaml:12: steps[1].name: two steps are named `a`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("wf.yaml:15: steps[2].git.message: a commit needs a message"),
+        "{text}"
+    );
+    assert!(
+        text.contains("wf.yaml:18: steps[3].with: `with` gives parameters to a `plugin` step"),
+        "{text}"
+    );
     let p = one("name: x\nsteps: []\n");
     assert_eq!(p, "wf.yaml:2: steps: a workflow needs at least one step");
 }

@@ -20,6 +20,7 @@ mod slow;
 mod ui;
 mod undo;
 mod voice;
+mod workflows;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;

@@ -1,5 +1,5 @@
 //! The smaller routes: `GET/POST /v4/plugins` (install needs an admin token and is
-//! not built yet), the workflow routes (501 until workflows land), `/metrics`
+//! not built yet), `/metrics`
 //! (Prometheus text, behind a token), `/v4/status`, and the web UI's files at `/`.
 
 use serde_json::json;
@@ -39,21 +39,6 @@ fn installing_a_plugin_needs_an_admin_token_and_is_not_built_yet() {
     assert_eq!(r.json()["error"]["code"], "not_implemented");
     assert!(message.contains("ralex plugin install"), "{message}");
     server.post("/v4/plugins", None, &body).error(401);
-}
-
-#[test]
-fn workflow_routes_say_they_are_not_built_yet() {
-    let server = Server::start();
-    let r = server.post("/v4/workflow/x", Some(&server.user), &json!({}));
-    let message = r.error(501);
-    assert!(message.contains("workflow"), "{message}");
-    assert_eq!(r.json()["error"]["code"], "not_implemented");
-    let message = server
-        .get("/v4/workflow/runs/1", Some(&server.user))
-        .error(501);
-    assert!(message.contains("workflow"), "{message}");
-    server.post("/v4/workflow/x", None, &json!({})).error(401);
-    server.get("/v4/workflow/runs/1", None).error(401);
 }
 
 /// The value of the sample `name` in Prometheus text.

@@ -1,34 +1,187 @@
-//! `POST /v4/workflow/{name}` and `GET /v4/workflow/runs/{id}`: workflows are not
-//! built yet, and these routes say so (501) instead of pretending.
+//! Workflow runs over HTTP:
+//!
+//! - `POST /v4/workflow/{name}` `{"params"?, "project"?, "session_id"?, "confirm"?}`
+//!   checks the workflow, its parameters and the policy, records the run and
+//!   answers `202 {"run_id","state","url"}`; the run goes on in the background
+//!   (progress on `/v4/events`).
+//! - `GET /v4/workflow/runs/{id}`: the run's state, cost and step log.
+//! - `POST /v4/workflow/runs/{id}/confirm`: gives the confirmation a waiting run
+//!   asks for, and lets it go on (202).
+//!
+//! A token sees and confirms only the runs it started; an admin token sees all.
 
-use axum::extract::Path;
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ralex_orchestrator::{RunError, RunView, Who, WorkflowRequest};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
+use crate::json::Body;
+use crate::routes::voice::check_session;
+use crate::state::AppState;
+use crate::tokens::{Caller, Scope};
+use crate::who::who;
 
-const NOT_YET: &str = "workflows are not available in this version of Ralex; run the steps as separate commands for now";
-
-/// Starting a workflow run.
-#[utoipa::path(post, path = "/v4/workflow/{name}", tag = "workflows",
-    params(("name" = String, Path, description = "The workflow")),
-    responses(
-        (status = 401, description = "No or bad token", body = crate::openapi::ErrorBody),
-        (status = 429, description = "Too many failed attempts", body = crate::openapi::ErrorBody),
-        (status = 501, description = "Workflows are not available yet", body = crate::openapi::ErrorBody),
-    ),
-    security(("bearer" = [])))]
-pub async fn start(Path(name): Path<String>) -> ApiError {
-    ApiError::not_implemented(format!("cannot start workflow `{name}`: {NOT_YET}"))
+/// The body of `POST /v4/workflow/{name}`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartBody {
+    /// Parameters of the workflow (text values are converted to the declared types).
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub params: Map<String, Value>,
+    /// The project's name; default: the first one served.
+    #[serde(default)]
+    pub project: Option<String>,
+    /// The session its commands belong to (default `http`).
+    #[serde(default)]
+    pub session_id: Option<String>,
+    /// Confirm up front: the run's confirmation steps pass.
+    #[serde(default)]
+    pub confirm: bool,
 }
 
-/// A workflow run's state.
+fn run_error(e: RunError) -> ApiError {
+    match e {
+        RunError::Workflow(ralex_workflow::WorkflowError::NotFound { .. })
+        | RunError::UnknownRun(_) => ApiError::not_found(e.to_string()),
+        RunError::Workflow(_) => ApiError::bad_request(e.to_string()),
+        RunError::Denied(why) => ApiError::forbidden(why),
+        RunError::Busy(_) | RunError::Finished { .. } => {
+            ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string())
+        }
+        RunError::Store(_) => ApiError::internal(e.to_string()),
+    }
+}
+
+/// Drives run `id` in the background.
+fn drive(state: &AppState, id: String, who: Who, confirm: bool) {
+    let orchestrator = Arc::clone(&state.orchestrator);
+    tokio::spawn(async move {
+        if let Err(e) = orchestrator.drive_workflow(&id, &who, confirm).await {
+            tracing::warn!(run = %id, error = %e, "the workflow run could not go on");
+        }
+    });
+}
+
+fn accepted(id: &str, state: &str) -> Response {
+    (
+        StatusCode::ACCEPTED,
+        Json(json!({
+            "run_id": id,
+            "state": state,
+            "url": format!("/v4/workflow/runs/{id}"),
+        })),
+    )
+        .into_response()
+}
+
+/// Starts a workflow run.
+#[utoipa::path(post, path = "/v4/workflow/{name}", tag = "workflows",
+    params(("name" = String, Path, description = "The workflow")),
+    request_body = StartBody,
+    responses(
+        (status = 202, description = "Started: `{run_id, state, url}`; follow it on /v4/events or the url", body = Object),
+        (status = 400, description = "A broken workflow file or wrong parameters", body = crate::openapi::ErrorBody),
+        (status = 401, description = "No or bad token", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Denied by policy", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No such workflow or project", body = crate::openapi::ErrorBody),
+        (status = 429, description = "Too many failed attempts", body = crate::openapi::ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn start(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(name): Path<String>,
+    Body(body): Body<StartBody>,
+) -> Result<Response, ApiError> {
+    let session = body.session_id.clone().unwrap_or_else(|| "http".into());
+    check_session(&session)?;
+    let project = state
+        .project(body.project.as_deref())
+        .ok_or_else(|| ApiError::not_found("no such project is served here"))?;
+    let request = WorkflowRequest {
+        name,
+        params: body.params,
+        project: project.root.clone(),
+        session_id: session,
+        who: who(&caller),
+        confirm: body.confirm,
+    };
+    let id = state
+        .orchestrator
+        .start_workflow(&request)
+        .map_err(run_error)?;
+    drive(&state, id.clone(), request.who, request.confirm);
+    Ok(accepted(&id, "running"))
+}
+
+/// The run, if `caller` may see it.
+fn visible(state: &AppState, caller: &Caller, id: &str) -> Result<RunView, ApiError> {
+    let view = state
+        .orchestrator
+        .workflow_run(id)
+        .map_err(run_error)?
+        .filter(|v| caller.scope == Scope::Admin || v.run.actor == who(caller).actor)
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "there is no workflow run `{id}` that this token started"
+            ))
+        })?;
+    Ok(view)
+}
+
+/// A workflow run's state and step log.
 #[utoipa::path(get, path = "/v4/workflow/runs/{id}", tag = "workflows",
     params(("id" = String, Path, description = "The run")),
     responses(
+        (status = 200, description = "The run: state, message, cost_usd, params, steps (name, kind, state, attempts, output, summary, command_id)", body = Object),
         (status = 401, description = "No or bad token", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No such run (or another token's)", body = crate::openapi::ErrorBody),
         (status = 429, description = "Too many failed attempts", body = crate::openapi::ErrorBody),
-        (status = 501, description = "Workflows are not available yet", body = crate::openapi::ErrorBody),
     ),
     security(("bearer" = [])))]
-pub async fn run(Path(id): Path<String>) -> ApiError {
-    ApiError::not_implemented(format!("there is no workflow run `{id}`: {NOT_YET}"))
+pub async fn run(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Json<RunView>, ApiError> {
+    visible(&state, &caller, &id).map(Json)
+}
+
+/// Confirms what a waiting run asks for, and lets it go on.
+#[utoipa::path(post, path = "/v4/workflow/runs/{id}/confirm", tag = "workflows",
+    params(("id" = String, Path, description = "The run")),
+    responses(
+        (status = 202, description = "Going on: `{run_id, state, url}`", body = Object),
+        (status = 401, description = "No or bad token", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No such run (or another token's)", body = crate::openapi::ErrorBody),
+        (status = 409, description = "The run does not wait for a confirmation", body = crate::openapi::ErrorBody),
+        (status = 429, description = "Too many failed attempts", body = crate::openapi::ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn confirm(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let view = visible(&state, &caller, &id)?;
+    if view.run.state != "waiting" {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            format!(
+                "workflow run `{id}` does not wait for a confirmation (it is {})",
+                view.run.state
+            ),
+        ));
+    }
+    drive(&state, id.clone(), who(&caller), true);
+    Ok(accepted(&id, "running"))
 }

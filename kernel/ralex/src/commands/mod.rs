@@ -12,3 +12,4 @@ pub mod run;
 pub mod serve;
 pub mod token;
 pub mod undo;
+pub mod workflow;

@@ -42,7 +42,12 @@ pub async fn run(args: ServeArgs, home: &Home, config: &Config) -> CliResult {
             // No listener is fine: events are for whoever watches.
             let _ = sender.send(event);
         }));
-    let orchestrator = Arc::new(orchestrator);
+    let orchestrator = Arc::new(crate::pipeline::with_workflows(
+        orchestrator,
+        home,
+        &registry,
+    ));
+    resume_runs(&orchestrator, &registry.store);
     let roots: Vec<std::path::PathBuf> = projects.iter().map(|p| p.root.clone()).collect();
     orchestrator.watch_projects(&roots);
     orchestrator.sync_notes_in_background(roots);
@@ -166,4 +171,41 @@ async fn shutdown() {
         () = term => {}
     }
     eprintln!("shutting down: finishing the requests in flight");
+}
+
+/// Resumes, in the background, the workflow runs a stopped kernel left
+/// unfinished, each as the person who started it.
+fn resume_runs(
+    orchestrator: &Arc<ralex_orchestrator::Orchestrator>,
+    store: &Arc<ralex_store::Store>,
+) {
+    let orchestrator = Arc::clone(orchestrator);
+    let store = Arc::clone(store);
+    tokio::spawn(async move {
+        let who_of = move |actor: &str| -> Option<ralex_orchestrator::Who> {
+            if actor == "user:cli" {
+                return Some(crate::commands::answer::cli_user());
+            }
+            let name = actor.strip_prefix("token:")?;
+            let token = store
+                .tokens()
+                .ok()?
+                .into_iter()
+                .find(|t| t.name == name && t.revoked_ms.is_none())?;
+            let scope = if token.scope == "admin" {
+                ralex_policy::Scope::Admin
+            } else {
+                ralex_policy::Scope::Normal
+            };
+            Some(ralex_orchestrator::Who {
+                principal: ralex_policy::Principal::user(name, scope, &[]),
+                actor: actor.to_string(),
+                label: format!("token `{name}`"),
+            })
+        };
+        let resumed = orchestrator.resume_unfinished(&who_of).await;
+        for view in resumed {
+            tracing::info!(run = %view.run.id, state = %view.run.state, "workflow run resumed");
+        }
+    });
 }

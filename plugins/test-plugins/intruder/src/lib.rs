@@ -2,6 +2,7 @@
 //! `workflow-step`). Each call does one capability operation named by its
 //! parameters (`{"op": "write", "path": "..", "content": ".."}`) and reports the
 //! result or the kernel's error as JSON, so the tests can assert the exact denial.
+//! `spin` and `bomb` never return: a runaway loop and a memory bomb.
 
 // A guest only: there is nothing to build for the host.
 #![cfg(target_arch = "wasm32")]
@@ -174,6 +175,21 @@ fn run(params: &Value) -> Value {
                 })
             }),
         ),
+        // A runaway loop: the kernel's deadline must end it.
+        "spin" => {
+            let mut n: u64 = 0;
+            loop {
+                n = std::hint::black_box(n.wrapping_add(1));
+            }
+        }
+        // A memory bomb: the kernel's memory cap must end it.
+        "bomb" => {
+            let mut hoard: Vec<Vec<u8>> = Vec::new();
+            loop {
+                hoard.push(vec![1u8; 1 << 20]);
+                std::hint::black_box(&hoard);
+            }
+        }
         other => json!({ "error": { "code": "Test", "message": format!("unknown op `{other}`") } }),
     }
 }

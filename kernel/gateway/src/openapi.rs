@@ -148,6 +148,8 @@ impl Modify for Bearer {
         routes::workflow::start,
         routes::workflow::run,
         routes::workflow::confirm,
+        routes::workflow::apply,
+        routes::workflow::discard,
         routes::events::events,
         routes::metrics::metrics,
         routes::openai::models,

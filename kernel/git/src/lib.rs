@@ -26,6 +26,7 @@ mod paths;
 mod pull;
 mod remote;
 mod repo;
+mod review;
 mod scratch;
 mod snapshot;
 mod snapshot_diff;

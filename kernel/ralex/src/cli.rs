@@ -125,7 +125,22 @@ Exit codes: 0 completed, 1 failed, rolled back or interrupted, 2 usage,
         #[arg(long)]
         json: bool,
     },
-    /// Recent runs, or one run's step log.
+    /// Apply the changes a transactional run made in its worktree to your
+    /// checkout (one undoable change: `ralex undo` takes it back).
+    Apply {
+        /// The run id.
+        id: String,
+        /// Print the answer as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Drop the changes a transactional run made; your checkout stays as it is.
+    Discard {
+        /// The run id.
+        id: String,
+    },
+    /// Recent runs, or one run's step log (and the diff a transactional run
+    /// waits with).
     Runs {
         /// One run.
         id: Option<String>,

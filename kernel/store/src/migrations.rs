@@ -236,6 +236,8 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             message        TEXT    NOT NULL DEFAULT '',
             snapshot_start TEXT,
             worktree       TEXT,
+            snapshot_end   TEXT,
+            review         TEXT,
             cost_nusd      INTEGER NOT NULL DEFAULT 0,
             started_ms     INTEGER NOT NULL,
             updated_ms     INTEGER NOT NULL,

@@ -64,8 +64,13 @@ pub struct RunRow {
     pub message: String,
     /// The snapshot of the work tree as the run began.
     pub snapshot_start: Option<String>,
-    /// The worktree of a transactional run.
+    /// The project's root in the review worktree of a transactional run.
     pub worktree: Option<String>,
+    /// The snapshot of a transactional run's result.
+    pub snapshot_end: Option<String>,
+    /// A transactional run's changes: `pending` review, `applied`, `discarded`,
+    /// or `none` (it changed nothing).
+    pub review: Option<String>,
     /// Cost so far, nano-dollars.
     pub cost_nusd: i64,
     /// Start.
@@ -128,7 +133,7 @@ pub struct StepResult<'a> {
 }
 
 const RUN_COLUMNS: &str = "id, workflow, source, definition, params, project, session, actor, state, \
-     message, snapshot_start, worktree, cost_nusd, started_ms, updated_ms, finished_ms";
+     message, snapshot_start, worktree, cost_nusd, started_ms, updated_ms, finished_ms, snapshot_end, review";
 
 fn run_row(r: &Row<'_>) -> rusqlite::Result<RunRow> {
     let params: String = r.get(4)?;
@@ -149,6 +154,8 @@ fn run_row(r: &Row<'_>) -> rusqlite::Result<RunRow> {
         started_ms: r.get(13)?,
         updated_ms: r.get(14)?,
         finished_ms: r.get(15)?,
+        snapshot_end: r.get(16)?,
+        review: r.get(17)?,
     })
 }
 
@@ -241,6 +248,22 @@ impl Store {
             };
         }
         Ok(())
+    }
+
+    /// Records a transactional run's result snapshot and its review state.
+    pub fn run_set_review(
+        &self,
+        id: &str,
+        snapshot_end: Option<&str>,
+        review: &str,
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.run_update(
+            "UPDATE workflow_runs SET snapshot_end = COALESCE(?2, snapshot_end), review = ?3,
+                    updated_ms = ?4 WHERE id = ?1",
+            params![id, snapshot_end, review, at_ms],
+            id,
+        )
     }
 
     /// Adds `nusd` to the run's cost.

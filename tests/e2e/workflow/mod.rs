@@ -12,6 +12,8 @@ mod deploy;
 mod engine;
 mod hostile;
 mod resume;
+mod spoken;
+mod transactional;
 
 use std::path::PathBuf;
 

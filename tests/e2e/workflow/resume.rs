@@ -8,8 +8,10 @@ use std::time::{Duration, Instant};
 use super::*;
 
 /// Starts `ralex workflow run NAME` and waits until step `running` is running.
+/// The caller kills the child and waits for it (that is the test).
+#[allow(clippy::zombie_processes)]
 fn start_and_wait(flow: &Flow, name: &str, running: &str) -> (Child, String) {
-    let child = flow
+    let mut child = flow
         .env
         .command()
         .args(["workflow", "run", name, "--project", flow.root(), "--json"])
@@ -19,7 +21,11 @@ fn start_and_wait(flow: &Flow, name: &str, running: &str) -> (Child, String) {
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        assert!(Instant::now() < deadline, "step {running} never started");
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("step {running} never started");
+        }
         let runs = flow.ralex(&["workflow", "runs", "--json"]).ok().json();
         if let Some(run) = runs.as_array().unwrap().first() {
             let id = run["id"].as_str().unwrap().to_string();

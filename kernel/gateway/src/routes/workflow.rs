@@ -8,7 +8,11 @@
 //! - `POST /v4/workflow/runs/{id}/confirm`: gives the confirmation a waiting run
 //!   asks for, and lets it go on (202).
 //!
-//! A token sees and confirms only the runs it started; an admin token sees all.
+//! - `POST /v4/workflow/runs/{id}/apply` · `/discard`: a transactional run's
+//!   changes, waiting for review, applied to the checkout (the command's
+//!   answer, with diffs and an undo id) or dropped.
+//!
+//! A token sees and acts on only the runs it started; an admin token on all.
 
 use std::sync::Arc;
 
@@ -53,7 +57,7 @@ fn run_error(e: RunError) -> ApiError {
         | RunError::UnknownRun(_) => ApiError::not_found(e.to_string()),
         RunError::Workflow(_) => ApiError::bad_request(e.to_string()),
         RunError::Denied(why) => ApiError::forbidden(why),
-        RunError::Busy(_) | RunError::Finished { .. } => {
+        RunError::Busy(_) | RunError::Finished { .. } | RunError::Review(_) => {
             ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string())
         }
         RunError::Store(_) => ApiError::internal(e.to_string()),
@@ -184,4 +188,60 @@ pub async fn confirm(
     }
     drive(&state, id.clone(), who(&caller), true);
     Ok(accepted(&id, "running"))
+}
+
+/// Applies the changes a transactional run waits with.
+#[utoipa::path(post, path = "/v4/workflow/runs/{id}/apply", tag = "workflows",
+    params(("id" = String, Path, description = "The run")),
+    responses(
+        (status = 200, description = "The apply's answer: changes with diffs, undo id", body = ralex_orchestrator::Answer),
+        (status = 401, description = "No or bad token", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Denied by policy", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No such run (or another token's)", body = crate::openapi::ErrorBody),
+        (status = 409, description = "Nothing waits for review, or the checkout changed since the run began", body = crate::openapi::ErrorBody),
+        (status = 429, description = "Too many failed attempts", body = crate::openapi::ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn apply(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    visible(&state, &caller, &id)?;
+    let answer = state
+        .orchestrator
+        .apply_run(&id, &who(&caller))
+        .await
+        .map_err(run_error)?;
+    if answer.status != ralex_orchestrator::Status::Completed {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            answer.response,
+        ));
+    }
+    Ok(Json(answer).into_response())
+}
+
+/// Drops the changes a transactional run waits with.
+#[utoipa::path(post, path = "/v4/workflow/runs/{id}/discard", tag = "workflows",
+    params(("id" = String, Path, description = "The run")),
+    responses(
+        (status = 200, description = "Discarded: `{run_id, review, message}`", body = Object),
+        (status = 401, description = "No or bad token", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No such run (or another token's)", body = crate::openapi::ErrorBody),
+        (status = 409, description = "Nothing waits for review", body = crate::openapi::ErrorBody),
+        (status = 429, description = "Too many failed attempts", body = crate::openapi::ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn discard(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    visible(&state, &caller, &id)?;
+    let message = state.orchestrator.discard_run(&id).map_err(run_error)?;
+    Ok(Json(
+        json!({"run_id": id, "review": "discarded", "message": message}),
+    ))
 }

@@ -47,7 +47,8 @@ impl Orchestrator {
                 return;
             }
         };
-        let root = PathBuf::from(&run.project);
+        // A transactional run works in its worktree; the checkout stays as it is.
+        let root = PathBuf::from(run.worktree.as_deref().unwrap_or(&run.project));
         let gate = Gate::new(
             Arc::clone(self.host.policy()),
             Arc::clone(&self.store),
@@ -394,6 +395,8 @@ impl Orchestrator {
 
     /// Ends the run.
     fn end(&self, run: &RunRow, emit: &Emitter, state: &str, message: &str) {
+        let message = format!("{message}{}", self.close_review(run, state));
+        let message = message.as_str();
         if let Err(e) = self
             .store
             .run_set_state(&run.id, state, message, true, ids::now_ms())

@@ -22,6 +22,7 @@ mod actions;
 mod data;
 mod engine;
 mod locks;
+mod review;
 mod rollback;
 mod spoken;
 
@@ -67,6 +68,9 @@ pub struct RunView {
     pub run: RunRow,
     /// Cost in USD.
     pub cost_usd: f64,
+    /// A transactional run's changes waiting for review, with diffs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<crate::answer::ChangeOut>,
     /// Every step reached, in order.
     pub steps: Vec<StepRow>,
 }
@@ -96,6 +100,10 @@ pub enum RunError {
         /// How it ended.
         state: String,
     },
+    /// A transactional run's review cannot be done (nothing waits, already
+    /// applied, or the worktree cannot be made).
+    #[error("{0}")]
+    Review(String),
     /// The store failed.
     #[error("the workflow run could not be recorded: {0}")]
     Store(String),
@@ -131,7 +139,7 @@ impl Setup {
     }
 }
 
-fn store_error(e: ralex_store::StoreError) -> RunError {
+pub(crate) fn store_error(e: ralex_store::StoreError) -> RunError {
     RunError::Store(e.to_string())
 }
 
@@ -209,7 +217,22 @@ impl Orchestrator {
                 started_ms: ids::now_ms(),
             })
             .map_err(store_error)?;
-        self.mark_start(&id, workspace.root());
+        let start = self.mark_start(&id, workspace.root());
+        if workflow.transactional
+            && let Err(why) = self.prepare_worktree(&id, workspace.root(), start.as_deref())
+        {
+            let message = format!("The run could not start: {why}.");
+            if let Err(e) = self
+                .store
+                .run_set_state(&id, "failed", &message, true, ids::now_ms())
+            {
+                tracing::warn!(run = %id, error = %e, "cannot record that the run failed");
+            }
+            return Err(RunError::Review(format!(
+                "workflow `{}` is transactional, and {why}",
+                workflow.name
+            )));
+        }
         Ok(id)
     }
 
@@ -296,8 +319,14 @@ impl Orchestrator {
             return Ok(None);
         };
         let steps = self.store.run_steps(id).map_err(store_error)?;
+        let changes = if run.review.as_deref() == Some("pending") {
+            self.review_changes(&run, None)
+        } else {
+            Vec::new()
+        };
         Ok(Some(RunView {
             cost_usd: run.cost_nusd as f64 / 1e9,
+            changes,
             run,
             steps,
         }))

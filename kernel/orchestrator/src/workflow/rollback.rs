@@ -14,8 +14,8 @@ use crate::orchestrator::Orchestrator;
 
 impl Orchestrator {
     /// Takes the run's start snapshot (a project without git runs without
-    /// rollback; the run says so if a step asks for one).
-    pub(crate) fn mark_start(&self, id: &str, root: &Path) {
+    /// rollback; the run says so if a step asks for one) and returns its id.
+    pub(crate) fn mark_start(&self, id: &str, root: &Path) -> Option<String> {
         let snapshot = ralex_git::Repo::open(root)
             .and_then(|repo| repo.snapshot(&format!("ralex: workflow run {id} start")));
         let snapshot = match snapshot {
@@ -31,6 +31,7 @@ impl Orchestrator {
         {
             tracing::warn!(run = id, error = %e, "cannot record the run's start snapshot");
         }
+        snapshot
     }
 
     /// Puts the project back as it was when the run began; the sentence says
@@ -76,6 +77,6 @@ impl Orchestrator {
 }
 
 /// A path of the `.ralex` notes (which record the run and are not rolled back).
-fn is_note(path: &str) -> bool {
+pub(crate) fn is_note(path: &str) -> bool {
     path.starts_with(".ralex/") || path.contains("/.ralex/")
 }

@@ -156,6 +156,27 @@ pub async fn run(cmd: WorkflowCommand, home: &Home, config: &Config) -> CliResul
             print_run(&view, json)?;
             Ok(code(&view))
         }
+        WorkflowCommand::Apply { id, json } => {
+            let orchestrator = open(home, config, !json)?;
+            let answer = orchestrator
+                .apply_run(&id, &cli_user())
+                .await
+                .map_err(run_error)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&answer).context("cannot serialise the answer")?
+                );
+            } else {
+                crate::commands::answer::print_answer(&answer);
+            }
+            Ok(crate::commands::answer::exit_code(&answer))
+        }
+        WorkflowCommand::Discard { id } => {
+            let orchestrator = open(home, config, false)?;
+            println!("{}", orchestrator.discard_run(&id).map_err(run_error)?);
+            Ok(exit::OK)
+        }
         WorkflowCommand::Resume { id, yes, json } => {
             let orchestrator = open(home, config, !json)?;
             let view = orchestrator
@@ -379,6 +400,9 @@ fn print_run(view: &RunView, json: bool) -> Result<(), CliError> {
         );
     }
     println!("{}", run.message);
+    for change in &view.changes {
+        println!("\n{}", change.diff.trim_end());
+    }
     Ok(())
 }
 

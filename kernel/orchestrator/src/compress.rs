@@ -18,7 +18,7 @@
 //! plugin did not return.
 
 mod archive;
-mod sessions;
+pub(crate) mod sessions;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

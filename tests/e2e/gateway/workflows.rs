@@ -45,6 +45,7 @@ fn a_run_started_over_http_waits_for_confirmation_and_finishes() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("gated.yaml"), GATED).unwrap();
 
+    let mut socket = super::events::listen(&server, &server.user);
     let r = server.post(
         "/v4/workflow/gated",
         Some(&server.user),
@@ -54,6 +55,25 @@ fn a_run_started_over_http_waits_for_confirmation_and_finishes() {
     let started = r.json();
     let id = started["run_id"].as_str().unwrap().to_string();
     assert_eq!(started["url"], format!("/v4/workflow/runs/{id}"));
+
+    // Progress per step on the events socket, under the run's id.
+    let mut messages = Vec::new();
+    loop {
+        let event = super::events::next(&mut socket);
+        assert_eq!(event["command_id"], id.as_str(), "{event:#}");
+        assert_eq!(event["stage"], "workflow", "{event:#}");
+        let message = event["message"].as_str().unwrap().to_string();
+        let waiting = message.contains("waits for your confirmation");
+        messages.push(message);
+        if waiting {
+            break;
+        }
+    }
+    assert_eq!(messages[0], "Step 1 of 3: hello (write)", "{messages:#?}");
+    assert_eq!(
+        messages[1], "Step 2 of 3: approve (confirm)",
+        "{messages:#?}"
+    );
 
     let run = wait_for(&server, &id, "waiting");
     assert_eq!(run["workflow"], "gated");

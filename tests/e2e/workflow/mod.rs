@@ -6,7 +6,7 @@
 //! This file is the shared harness ([`Flow`]); the tests are in one file per
 //! theme.
 
-mod bugfix;
+mod builtin;
 mod catalog;
 mod deploy;
 mod engine;

@@ -1,7 +1,8 @@
-//! The built-in bugfix workflow end to end on the sample project, with the
-//! scripted model server as the only model: a failing test first, a diagnosis,
-//! a fix the tests judge, the whole suite, and a commit — and the run's cost
-//! is the sum of its agent tasks'.
+//! The built-in bugfix and feature workflows end to end on the sample project,
+//! with the scripted model server as the only model. Bugfix: a failing test
+//! first, a diagnosis, a fix the tests judge, the whole suite, and a commit —
+//! the run's cost is the sum of its agent tasks'. Feature: analysis, a plan in
+//! `.ralex/plans`, the change, tests, docs and a summary for review.
 
 use serde_json::{Value, json};
 
@@ -121,4 +122,96 @@ fn bugfix_reproduces_diagnoses_fixes_tests_and_commits() {
     let expected = (3.0 * 1000.0 + 3.0 * 800.0) * 0.5e-6 + (3.0 * 50.0 + 3.0 * 20.0) * 1.5e-6;
     let cost = run["cost_usd"].as_f64().unwrap();
     assert!((cost - expected).abs() < 1e-9, "{cost} vs {expected}");
+}
+
+#[test]
+fn feature_analyses_plans_implements_tests_documents_and_summarises() {
+    let mut flow = Flow::new();
+    let server = model_server();
+    std::fs::write(
+        flow.env.home.path().join("ralex.toml"),
+        lab_provider(&server.base()),
+    )
+    .unwrap();
+    std::fs::create_dir_all(flow.root.join(".ralex")).unwrap();
+    std::fs::write(
+        flow.root.join(".ralex/config.toml"),
+        "[project]\ntest_command = \"make ok\"\n",
+    )
+    .unwrap();
+    commit_all(&flow.root, "test command");
+    const DISCOUNT: &str = "def discount(price, percent):\n";
+    const CAPPED: &str = "def discount(price, percent):\n    percent = min(max(percent, 0), 100)\n";
+    server.push(json!([
+        // analyse (read-only)
+        say("discount() in inventory/pricing.py takes any percent; cap it to 0..100 there."),
+        // implement
+        call("replace", json!({"path": "inventory/pricing.py", "search": DISCOUNT, "replace": CAPPED})),
+        say("discount() now caps the percent to 0..100."),
+        // document
+        call("replace", json!({"path": "inventory/pricing.py", "search": CAPPED,
+                               "replace": format!("{DISCOUNT}    \"\"\"The price after `percent` off, capped to 0..100 %.\"\"\"\n    percent = min(max(percent, 0), 100)\n")})),
+        say("I documented discount()."),
+        // summary (read-only)
+        say("discount() caps the percent; check negative discounts by hand."),
+    ]));
+    flow.env.extra_plugins = None;
+    let mut cmd = flow.env.command();
+    for var in MODEL_VARS {
+        cmd.env_remove(var);
+    }
+    let out = cmd
+        .env("LAB_API_KEY", "sk-e2e-workflow")
+        .args([
+            "workflow",
+            "run",
+            "feature",
+            "--project",
+            flow.root(),
+            "--json",
+            "--param",
+            "request=cap discounts to 0..100 percent",
+        ])
+        .output()
+        .unwrap();
+    let run = Result::from(out).ok().json();
+    assert_eq!(run["state"], "completed", "{run:#}");
+    assert_eq!(
+        states(&run),
+        expect(&[
+            ("analyse", "ok"),
+            ("plan", "ok"),
+            ("implement", "ok"),
+            ("tests", "ok"),
+            ("fix", "skipped"),
+            ("document", "ok"),
+            ("summary", "ok"),
+        ])
+    );
+    let id = run["id"].as_str().unwrap();
+    let plan = flow.read(&format!(".ralex/plans/{id}.md"));
+    assert!(
+        plan.starts_with("# Plan: cap discounts to 0..100 percent\n"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("cap it to 0..100 there"),
+        "the analysis is in the plan: {plan}"
+    );
+    let pricing = flow.read("inventory/pricing.py");
+    assert!(
+        pricing.contains("capped to 0..100 %") && pricing.contains("min(max(percent, 0), 100)"),
+        "{pricing}"
+    );
+    assert_eq!(
+        step(&run, "summary")["summary"],
+        "discount() caps the percent; check negative discounts by hand."
+    );
+    assert_eq!(chat_requests(&server).len(), 6);
+    // The implement prompt points at the plan.
+    let implement = chat_requests(&server)[1]["body"]["messages"].to_string();
+    assert!(
+        implement.contains(&format!(".ralex/plans/{id}.md")),
+        "{implement}"
+    );
 }

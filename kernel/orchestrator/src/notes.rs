@@ -199,6 +199,9 @@ impl Orchestrator {
     /// when it changed something; faults are logged, never returned.
     pub(crate) async fn keep_notes(&self, ctx: &Ctx<'_>, intent: &Intent, answer: &Answer) {
         let root = ctx.workspace.root().to_path_buf();
+        if crate::workflow::review::is_review_worktree(&root) {
+            return;
+        }
         let config = match ContextConfig::load(&root) {
             Ok(config) => config,
             Err(e) => {

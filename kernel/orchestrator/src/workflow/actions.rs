@@ -251,7 +251,10 @@ impl Orchestrator {
         if verify && done.state == StepState::Ok {
             let tests = match &answer.tests {
                 Some(t) => Some(t.clone()),
-                None => self.direct(sr).run_tests().await.tests,
+                None => match self.direct(sr) {
+                    Ok(direct) => direct.run_tests().await.tests,
+                    Err(_) => None,
+                },
             };
             match tests {
                 Some(t) if t.passed => {
@@ -278,7 +281,10 @@ impl Orchestrator {
     }
 
     async fn test_step(&self, sr: &StepRun<'_>) -> Done {
-        let direct = self.direct(sr);
+        let direct = match self.direct(sr) {
+            Ok(direct) => direct,
+            Err(done) => return done,
+        };
         let outcome = direct.run_tests().await;
         match outcome.tests {
             Some(report) => {
@@ -306,17 +312,17 @@ impl Orchestrator {
         }
     }
 
-    fn direct(&self, sr: &StepRun<'_>) -> Direct {
+    fn direct(&self, sr: &StepRun<'_>) -> Result<Direct, Done> {
         let workspace = self
             .workspace(sr.root)
-            .expect("the run's project was opened when it started");
-        Direct::new(
+            .map_err(|e| Done::failed(e.to_string()))?;
+        Ok(Direct::new(
             sr.root.to_path_buf(),
             workspace,
             sr.gate.clone(),
             self.sandbox(),
         )
-        .with_test_timeout(self.settings.test_timeout)
+        .with_test_timeout(self.settings.test_timeout))
     }
 
     async fn run_step(&self, sr: &StepRun<'_>, command: &str, timeout: Option<Duration>) -> Done {
@@ -406,7 +412,10 @@ impl Orchestrator {
             },
             confidence: 1.0,
         };
-        let direct = self.direct(sr);
+        let direct = match self.direct(sr) {
+            Ok(direct) => direct,
+            Err(done) => return done,
+        };
         match direct.execute(&intent, "").await {
             Some(outcome) => Done {
                 state: if outcome.status == Status::Completed {

@@ -22,7 +22,7 @@ mod actions;
 mod data;
 mod engine;
 mod locks;
-mod review;
+pub(crate) mod review;
 mod rollback;
 mod spoken;
 

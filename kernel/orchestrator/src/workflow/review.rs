@@ -21,6 +21,20 @@ use crate::ids;
 use crate::orchestrator::Orchestrator;
 use crate::request::{CommandRequest, Confirm, Who};
 
+/// The folder of review worktrees, inside the repository's `.git`.
+const WORKTREES: &str = "ralex-worktrees";
+
+/// Whether `root` lies in a transactional run's review worktree (commands there
+/// keep no `.ralex` notes: the worktree's branch is temporary and never synced).
+pub(crate) fn is_review_worktree(root: &Path) -> bool {
+    root.ancestors().any(|a| {
+        a.file_name().is_some_and(|n| n == WORKTREES)
+            && a.parent()
+                .and_then(Path::file_name)
+                .is_some_and(|n| n == ".git")
+    })
+}
+
 /// The worktree's (and its branch's) name for run `id`.
 fn worktree_name(id: &str) -> String {
     format!("ralex-{id}")
@@ -39,7 +53,7 @@ impl Orchestrator {
             "a transactional run needs the project to be a git repository with at least one commit",
         )?;
         let repo = ralex_git::Repo::open(root).map_err(|e| e.to_string())?;
-        let path = repo.git2().commondir().join("ralex-worktrees").join(id);
+        let path = repo.git2().commondir().join(WORKTREES).join(id);
         let review_root = repo
             .add_review_worktree(&worktree_name(id), &path, start)
             .map_err(|e| format!("cannot create the run's worktree: {e}"))?;
@@ -267,5 +281,22 @@ impl Orchestrator {
         Ok(format!(
             "I discarded the changes of workflow run {id}; your checkout was not touched."
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn review_worktrees_are_recognised_by_their_place() {
+        assert!(is_review_worktree(Path::new(
+            "/p/.git/ralex-worktrees/r-1-a"
+        )));
+        assert!(is_review_worktree(Path::new(
+            "/p/.git/ralex-worktrees/r-1-a/sub/project"
+        )));
+        assert!(!is_review_worktree(Path::new("/p/ralex-worktrees/r-1-a")));
+        assert!(!is_review_worktree(Path::new("/p/project")));
     }
 }

@@ -283,7 +283,7 @@ impl Orchestrator {
     async fn test_step(&self, sr: &StepRun<'_>) -> Done {
         let direct = match self.direct(sr) {
             Ok(direct) => direct,
-            Err(done) => return done,
+            Err(done) => return *done,
         };
         let outcome = direct.run_tests().await;
         match outcome.tests {
@@ -312,7 +312,7 @@ impl Orchestrator {
         }
     }
 
-    fn direct(&self, sr: &StepRun<'_>) -> Result<Direct, Done> {
+    fn direct(&self, sr: &StepRun<'_>) -> Result<Direct, Box<Done>> {
         let workspace = self
             .workspace(sr.root)
             .map_err(|e| Done::failed(e.to_string()))?;
@@ -414,7 +414,7 @@ impl Orchestrator {
         };
         let direct = match self.direct(sr) {
             Ok(direct) => direct,
-            Err(done) => return done,
+            Err(done) => return *done,
         };
         match direct.execute(&intent, "").await {
             Some(outcome) => Done {

@@ -8,6 +8,7 @@ mod cli;
 mod context;
 mod execute;
 mod gateway;
+mod install;
 mod models;
 mod opencode;
 mod plugins;

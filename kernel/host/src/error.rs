@@ -119,6 +119,15 @@ pub enum LoadError {
         /// MiB allowed.
         max: u32,
     },
+    /// An installed copy failed its check at load (files changed since install,
+    /// a signature that no longer verifies or whose key is no longer trusted).
+    #[error("plugin `{plugin}` was not loaded: {reason}")]
+    Unverified {
+        /// Plugin name.
+        plugin: String,
+        /// What failed.
+        reason: String,
+    },
 }
 
 /// A call into a plugin failed. The kernel and every other plugin go on.

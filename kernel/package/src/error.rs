@@ -33,7 +33,9 @@ pub enum PackageError {
         actual: String,
     },
     /// The manifest names a world this kernel does not run.
-    #[error("plugin `{plugin}` is for world `{world}`, which this kernel does not run (it runs: {supported})")]
+    #[error(
+        "plugin `{plugin}` is for world `{world}`, which this kernel does not run (it runs: {supported})"
+    )]
     UnknownWorld {
         /// The plugin.
         plugin: String,
@@ -60,12 +62,17 @@ pub enum PackageError {
     #[error("{0}")]
     Key(String),
     /// No plugin of that name is installed.
-    #[error("no plugin `{0}` is installed in $RALEX_HOME/plugins; `ralex plugin list` shows what there is")]
+    #[error(
+        "no plugin `{0}` is installed in $RALEX_HOME/plugins; `ralex plugin list` shows what there is"
+    )]
     NotInstalled(String),
 }
 
 impl PackageError {
-    pub(crate) fn io(what: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> PackageError {
+    pub(crate) fn io(
+        what: &'static str,
+        path: impl Into<PathBuf>,
+    ) -> impl FnOnce(std::io::Error) -> PackageError {
         let path = path.into();
         move |source| PackageError::Io { what, path, source }
     }

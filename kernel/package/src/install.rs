@@ -79,11 +79,17 @@ impl Installer {
     /// What installing `package` would change.
     pub fn plan(&self, package: Package) -> Plan {
         let previous = ralex_manifest::load(
-            &self.plugins_dir.join(&package.manifest.plugin.name).join("plugin.toml"),
+            &self
+                .plugins_dir
+                .join(&package.manifest.plugin.name)
+                .join("plugin.toml"),
         )
         .ok();
         let diff = permissions::diff(
-            previous.as_ref().map(|m| &m.permissions).unwrap_or(&Default::default()),
+            previous
+                .as_ref()
+                .map(|m| &m.permissions)
+                .unwrap_or(&Default::default()),
             &package.manifest.permissions,
         );
         Plan {
@@ -117,7 +123,12 @@ impl Installer {
         if plan.previous.is_some() && plan.diff.widens() && !consent.accept {
             return Err(PackageError::Widened(format!(
                 "this version of `{name}` asks for more than the installed one ({}); the grant is not carried over, and nothing was changed. Read the diff, then confirm (or pass --yes)",
-                plan.diff.added.iter().map(|a| format!("+ {a}")).collect::<Vec<_>>().join(", ")
+                plan.diff
+                    .added
+                    .iter()
+                    .map(|a| format!("+ {a}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
         if !consent.accept {
@@ -139,7 +150,8 @@ impl Installer {
         let _ = std::fs::remove_dir_all(&old);
         let had_old = target.exists();
         if had_old {
-            std::fs::rename(&target, &old).map_err(PackageError::io("cannot move aside", &target))?;
+            std::fs::rename(&target, &old)
+                .map_err(PackageError::io("cannot move aside", &target))?;
         }
         if let Err(e) = std::fs::rename(&stage, &target) {
             if had_old {
@@ -185,7 +197,8 @@ impl Installer {
             || file_sha256(&stage.join("plugin.toml"))? != package.manifest_sha256
         {
             return Err(PackageError::Source(
-                "the plugin's files changed while they were being installed; nothing was installed".into(),
+                "the plugin's files changed while they were being installed; nothing was installed"
+                    .into(),
             ));
         }
         let receipt = Receipt {
@@ -210,7 +223,9 @@ impl Installer {
         std::fs::create_dir_all(&self.grants_dir)
             .map_err(PackageError::io("cannot create", &self.grants_dir))?;
         let name = &manifest.plugin.name;
-        let asked: Vec<String> = permissions::lines(&manifest.permissions).into_iter().collect();
+        let asked: Vec<String> = permissions::lines(&manifest.permissions)
+            .into_iter()
+            .collect();
         let text = format!(
             "// Written by `ralex plugin install` for {name} {version} from publisher `{publisher}`.\n\
              // It permits what plugin.toml asks for (the kernel refuses anything the\n\
@@ -223,7 +238,11 @@ impl Installer {
              when {{ principal.digest == \"{digest}\" }};\n",
             version = manifest.plugin.version,
             publisher = manifest.plugin.publisher,
-            asked = if asked.is_empty() { "nothing".to_string() } else { asked.join(", ") },
+            asked = if asked.is_empty() {
+                "nothing".to_string()
+            } else {
+                asked.join(", ")
+            },
         );
         let path = self.grant_path(name);
         let tmp = self.grants_dir.join(format!(".{name}.cedar.tmp"));
@@ -259,8 +278,12 @@ pub fn verify_installed(dir: &Path, trusted: &TrustedKeys) -> Result<(), Package
     let Ok(text) = std::fs::read_to_string(&receipt_path) else {
         return Ok(());
     };
-    let receipt: Receipt = toml::from_str(&text)
-        .map_err(|e| PackageError::Source(format!("{} is damaged: {e}; install the plugin again", receipt_path.display())))?;
+    let receipt: Receipt = toml::from_str(&text).map_err(|e| {
+        PackageError::Source(format!(
+            "{} is damaged: {e}; install the plugin again",
+            receipt_path.display()
+        ))
+    })?;
     let manifest = ralex_manifest::load(&dir.join("plugin.toml"))?;
     let name = &manifest.plugin.name;
     let component_sha256 = file_sha256(&dir.join(&manifest.plugin.component))?;
@@ -270,7 +293,14 @@ pub fn verify_installed(dir: &Path, trusted: &TrustedKeys) -> Result<(), Package
             "the installed files of `{name}` changed after it was installed (they are not what was verified); install it again from its source"
         )));
     }
-    let status = check(name, dir, &manifest.plugin.publisher, &component_sha256, &manifest_sha256, trusted)?;
+    let status = check(
+        name,
+        dir,
+        &manifest.plugin.publisher,
+        &component_sha256,
+        &manifest_sha256,
+        trusted,
+    )?;
     match (&receipt.signed_by, status) {
         (Some(_), SignatureStatus::Trusted { .. }) | (None, _) => Ok(()),
         (Some(key), SignatureStatus::UnknownKey { .. }) => Err(PackageError::Untrusted(format!(

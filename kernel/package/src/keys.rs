@@ -19,7 +19,8 @@ impl KeyPair {
     /// A new random key pair.
     pub fn generate() -> Result<KeyPair, PackageError> {
         let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed).map_err(|e| PackageError::Key(format!("no randomness for a new key: {e}")))?;
+        getrandom::fill(&mut seed)
+            .map_err(|e| PackageError::Key(format!("no randomness for a new key: {e}")))?;
         Ok(KeyPair {
             signing: SigningKey::from_bytes(&seed),
         })
@@ -59,9 +60,13 @@ impl KeyPair {
 
     /// Reads a secret key written by [`KeyPair::save`].
     pub fn load(path: &Path) -> Result<KeyPair, PackageError> {
-        let text = std::fs::read_to_string(path).map_err(PackageError::io("cannot read the key", path))?;
+        let text =
+            std::fs::read_to_string(path).map_err(PackageError::io("cannot read the key", path))?;
         let bytes = parse_hex_line(&text, 32).ok_or_else(|| {
-            PackageError::Key(format!("{} is not a ralex secret key (64 hex digits)", path.display()))
+            PackageError::Key(format!(
+                "{} is not a ralex secret key (64 hex digits)",
+                path.display()
+            ))
         })?;
         let mut seed = [0u8; 32];
         seed.copy_from_slice(&bytes);
@@ -81,7 +86,8 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), PackageError> {
         .mode(0o600)
         .open(path)
         .map_err(PackageError::io("cannot create", path))?;
-    file.write_all(bytes).map_err(PackageError::io("cannot write", path))
+    file.write_all(bytes)
+        .map_err(PackageError::io("cannot write", path))
 }
 
 #[cfg(not(unix))]
@@ -136,10 +142,9 @@ impl TrustedKeys {
 
     /// Adds `key` to `publisher`'s trusted keys.
     pub fn trust(&self, publisher: &str, key: &str) -> Result<PathBuf, PackageError> {
-        let dir = self
-            .dir
-            .as_ref()
-            .ok_or_else(|| PackageError::Key("there is no policy folder to record trust in".into()))?;
+        let dir = self.dir.as_ref().ok_or_else(|| {
+            PackageError::Key("there is no policy folder to record trust in".into())
+        })?;
         std::fs::create_dir_all(dir).map_err(PackageError::io("cannot create", dir))?;
         let path = dir.join(format!("{publisher}.pub"));
         let mut text = std::fs::read_to_string(&path).unwrap_or_else(|_| {
@@ -164,13 +169,22 @@ mod tests {
         let pair = KeyPair::generate().unwrap();
         let path = dir.path().join("keys/me.key");
         let public = pair.save(&path).unwrap();
-        assert_eq!(std::fs::read_to_string(&public).unwrap().trim(), pair.public_hex());
+        assert_eq!(
+            std::fs::read_to_string(&public).unwrap().trim(),
+            pair.public_hex()
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
-        assert_eq!(KeyPair::load(&path).unwrap().public_hex(), pair.public_hex());
+        assert_eq!(
+            KeyPair::load(&path).unwrap().public_hex(),
+            pair.public_hex()
+        );
         assert!(pair.save(&path).is_err(), "never overwrites a key");
         assert!(public_key(&pair.public_hex()).is_ok());
         assert!(public_key("abcd").is_err());

@@ -15,7 +15,11 @@ pub fn lines(p: &Permissions) -> BTreeSet<String> {
     for glob in &p.workspace.write {
         out.insert(format!("workspace write {glob}"));
     }
-    for (on, what) in [(p.git.read, "read"), (p.git.write, "write"), (p.git.remote, "remote")] {
+    for (on, what) in [
+        (p.git.read, "read"),
+        (p.git.write, "write"),
+        (p.git.remote, "remote"),
+    ] {
         if on {
             out.insert(format!("git {what}"));
         }

@@ -54,7 +54,8 @@ pub enum SignatureStatus {
 }
 
 fn message(publisher: &str, component_sha256: &str, manifest_sha256: &str) -> Vec<u8> {
-    format!("ralex-plugin-signature-v1\n{publisher}\n{component_sha256}\n{manifest_sha256}\n").into_bytes()
+    format!("ralex-plugin-signature-v1\n{publisher}\n{component_sha256}\n{manifest_sha256}\n")
+        .into_bytes()
 }
 
 /// Signs the plugin whose manifest is `manifest_path` with `key` and writes
@@ -121,7 +122,10 @@ pub fn check(
     let file: SignatureFile =
         toml::from_str(&text).map_err(|e| bad(format!("{SIGNATURE_FILE} does not parse: {e}")))?;
     if file.version != 1 {
-        return Err(bad(format!("{SIGNATURE_FILE} has version {}, this kernel reads version 1", file.version)));
+        return Err(bad(format!(
+            "{SIGNATURE_FILE} has version {}, this kernel reads version 1",
+            file.version
+        )));
     }
     if file.publisher != publisher {
         return Err(bad(format!(
@@ -144,7 +148,9 @@ pub fn check(
         &message(publisher, component_sha256, manifest_sha256),
         &EdSignature::from_bytes(&bytes),
     )
-    .map_err(|_| bad("the signature does not match the key it names (it was swapped or forged)".into()))?;
+    .map_err(|_| {
+        bad("the signature does not match the key it names (it was swapped or forged)".into())
+    })?;
     let hex_key = file.public_key.to_lowercase();
     Ok(if trusted.of(publisher).contains(&hex_key) {
         SignatureStatus::Trusted { key: hex_key }

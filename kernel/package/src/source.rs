@@ -49,7 +49,11 @@ pub struct Worlds<'a> {
 }
 
 /// Opens and checks the plugin at `src`.
-pub fn open(src: &Path, worlds: &Worlds<'_>, trusted: &TrustedKeys) -> Result<Package, PackageError> {
+pub fn open(
+    src: &Path,
+    worlds: &Worlds<'_>,
+    trusted: &TrustedKeys,
+) -> Result<Package, PackageError> {
     let manifest_path = if src.is_dir() {
         let path = src.join("plugin.toml");
         if !path.is_file() {
@@ -69,7 +73,10 @@ pub fn open(src: &Path, worlds: &Worlds<'_>, trusted: &TrustedKeys) -> Result<Pa
         }
         path
     } else if !src.exists() {
-        return Err(PackageError::Source(format!("{} does not exist", src.display())));
+        return Err(PackageError::Source(format!(
+            "{} does not exist",
+            src.display()
+        )));
     } else {
         return Err(PackageError::Source(format!(
             "{} is neither a plugin folder (with plugin.toml) nor a .wasm component",
@@ -77,7 +84,10 @@ pub fn open(src: &Path, worlds: &Worlds<'_>, trusted: &TrustedKeys) -> Result<Pa
         )));
     };
     let manifest = ralex_manifest::load(&manifest_path)?;
-    let dir = manifest_path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let dir = manifest_path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
     if src.is_file()
         && src.file_name().and_then(|n| n.to_str()) != Some(manifest.plugin.component.as_str())
     {

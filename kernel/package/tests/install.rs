@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use ralex_package::{Consent, Installer, KeyPair, PackageError, TrustedKeys, Worlds, open, sign, verify_installed};
+use ralex_package::{
+    Consent, Installer, KeyPair, PackageError, TrustedKeys, Worlds, open, sign, verify_installed,
+};
 
 const COMPONENT: &[u8] = b"\0asm pretend component bytes";
 
@@ -13,7 +15,7 @@ fn sha(bytes: &[u8]) -> String {
 
 /// A plugin folder `name` asking for `permissions` (TOML lines).
 fn plugin(root: &Path, name: &str, permissions: &str, component: &[u8]) -> PathBuf {
-    let dir = root.join(format!("src-{name}-{}", sha(permissions.as_bytes())[..8].to_string()));
+    let dir = root.join(format!("src-{name}-{}", &sha(permissions.as_bytes())[..8]));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("thing.wasm"), component).unwrap();
     std::fs::write(
@@ -42,12 +44,20 @@ impl World {
             grants_dir: root.join("home/policies/grants"),
             trusted: TrustedKeys::in_dir(root.join("home/policies/publishers")),
         };
-        World { _tmp: tmp, root, installer }
+        World {
+            _tmp: tmp,
+            root,
+            installer,
+        }
     }
 
     fn install(&self, src: &Path, consent: Consent) -> Result<PathBuf, PackageError> {
-        let known = |w: &ralex_manifest::WorldRef| w.to_string().starts_with("ralex:plugin/code-analyzer");
-        let worlds = Worlds { known: &known, supported: "code-analyzer".into() };
+        let known =
+            |w: &ralex_manifest::WorldRef| w.to_string().starts_with("ralex:plugin/code-analyzer");
+        let worlds = Worlds {
+            known: &known,
+            supported: "code-analyzer".into(),
+        };
         let package = open(src, &worlds, &self.installer.trusted)?;
         let plan = self.installer.plan(package);
         self.installer.install(&plan, consent)
@@ -58,43 +68,70 @@ impl World {
     }
 }
 
-const YES: Consent = Consent { trust: false, accept: true };
-const TRUST: Consent = Consent { trust: true, accept: true };
+const YES: Consent = Consent {
+    trust: false,
+    accept: true,
+};
+const TRUST: Consent = Consent {
+    trust: true,
+    accept: true,
+};
 
 #[test]
 fn a_signed_plugin_from_a_trusted_key_installs_with_a_grant_pinned_to_its_digest() {
     let w = World::new();
     let key = KeyPair::generate().unwrap();
-    w.installer.trusted.trust("acme", &key.public_hex()).unwrap();
-    let src = plugin(&w.root, "linter", "workspace = { read = [\"**\"] }", COMPONENT);
+    w.installer
+        .trusted
+        .trust("acme", &key.public_hex())
+        .unwrap();
+    let src = plugin(
+        &w.root,
+        "linter",
+        "workspace = { read = [\"**\"] }",
+        COMPONENT,
+    );
     sign(&src.join("plugin.toml"), &key).unwrap();
     let dir = w.install(&src, YES).unwrap();
     assert!(dir.join("thing.wasm").is_file() && dir.join("plugin.sig").is_file());
     let grant = w.grant("linter");
-    assert!(grant.contains(&format!("principal.digest == \"{}\"", sha(COMPONENT))), "{grant}");
+    assert!(
+        grant.contains(&format!("principal.digest == \"{}\"", sha(COMPONENT))),
+        "{grant}"
+    );
     assert!(grant.contains("@id(\"grant-linter\")"));
     assert!(grant.contains("Asked for: workspace read **"));
     verify_installed(&dir, &w.installer.trusted).unwrap();
 
     // Loading checks again: a changed component, or a key no longer trusted.
     std::fs::write(dir.join("thing.wasm"), b"evil").unwrap();
-    let e = verify_installed(&dir, &w.installer.trusted).unwrap_err().to_string();
+    let e = verify_installed(&dir, &w.installer.trusted)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("changed after it was installed"), "{e}");
     std::fs::write(dir.join("thing.wasm"), COMPONENT).unwrap();
     std::fs::remove_file(w.root.join("home/policies/publishers/acme.pub")).unwrap();
-    let e = verify_installed(&dir, &w.installer.trusted).unwrap_err().to_string();
+    let e = verify_installed(&dir, &w.installer.trusted)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("no longer trusted"), "{e}");
 
     w.installer.remove("linter").unwrap();
     assert!(!dir.exists() && !w.installer.grant_path("linter").exists());
-    assert!(matches!(w.installer.remove("linter"), Err(PackageError::NotInstalled(_))));
+    assert!(matches!(
+        w.installer.remove("linter"),
+        Err(PackageError::NotInstalled(_))
+    ));
 }
 
 #[test]
 fn tampering_and_strangers_are_refused_and_nothing_is_installed() {
     let w = World::new();
     let key = KeyPair::generate().unwrap();
-    w.installer.trusted.trust("acme", &key.public_hex()).unwrap();
+    w.installer
+        .trusted
+        .trust("acme", &key.public_hex())
+        .unwrap();
 
     // Tampered component: the manifest's digest no longer matches.
     let src = plugin(&w.root, "a", "", COMPONENT);
@@ -107,9 +144,16 @@ fn tampering_and_strangers_are_refused_and_nothing_is_installed() {
     let src = plugin(&w.root, "b", "", COMPONENT);
     sign(&src.join("plugin.toml"), &key).unwrap();
     let text = std::fs::read_to_string(src.join("plugin.toml")).unwrap();
-    std::fs::write(src.join("plugin.toml"), text.replace("[permissions]\n", "[permissions]\nmodel = true\n")).unwrap();
+    std::fs::write(
+        src.join("plugin.toml"),
+        text.replace("[permissions]\n", "[permissions]\nmodel = true\n"),
+    )
+    .unwrap();
     let e = w.install(&src, TRUST).unwrap_err().to_string();
-    assert!(e.contains("plugin.toml was changed after it was signed"), "{e}");
+    assert!(
+        e.contains("plugin.toml was changed after it was signed"),
+        "{e}"
+    );
 
     // A signature swapped in from another plugin.
     let other = plugin(&w.root, "c", "kv = true", COMPONENT);
@@ -143,13 +187,20 @@ fn tampering_and_strangers_are_refused_and_nothing_is_installed() {
     // A world this kernel does not run.
     let src = plugin(&w.root, "g", "", COMPONENT);
     let text = std::fs::read_to_string(src.join("plugin.toml")).unwrap();
-    std::fs::write(src.join("plugin.toml"), text.replace("code-analyzer", "gadget")).unwrap();
+    std::fs::write(
+        src.join("plugin.toml"),
+        text.replace("code-analyzer", "gadget"),
+    )
+    .unwrap();
     let e = w.install(&src, TRUST).unwrap_err().to_string();
     assert!(e.contains("which this kernel does not run"), "{e}");
 
     assert!(
         !w.root.join("home/plugins").exists()
-            || std::fs::read_dir(w.root.join("home/plugins")).unwrap().next().is_none(),
+            || std::fs::read_dir(w.root.join("home/plugins"))
+                .unwrap()
+                .next()
+                .is_none(),
         "nothing installed, nothing half-installed"
     );
     assert!(!w.root.join("home/policies/grants").exists());
@@ -176,13 +227,37 @@ fn an_update_that_widens_permissions_is_not_carried_over_silently() {
     w.install(&v1, TRUST).unwrap();
     let grant_v1 = w.grant("p");
     let v2_bytes = b"\0asm version two";
-    let v2 = plugin(&w.root, "p", "workspace = { read = [\"**\"] }\nhttp = { hosts = [\"https://collect.example.com\"] }", v2_bytes);
-    let e = w.install(&v2, Consent { trust: true, accept: false }).unwrap_err().to_string();
-    assert!(e.contains("asks for more than the installed one (+ http https://collect.example.com)"), "{e}");
+    let v2 = plugin(
+        &w.root,
+        "p",
+        "workspace = { read = [\"**\"] }\nhttp = { hosts = [\"https://collect.example.com\"] }",
+        v2_bytes,
+    );
+    let e = w
+        .install(
+            &v2,
+            Consent {
+                trust: true,
+                accept: false,
+            },
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("asks for more than the installed one (+ http https://collect.example.com)"),
+        "{e}"
+    );
     assert_eq!(w.grant("p"), grant_v1, "the old grant stays");
-    assert_eq!(std::fs::read(w.root.join("home/plugins/p/thing.wasm")).unwrap(), COMPONENT, "the old version stays");
+    assert_eq!(
+        std::fs::read(w.root.join("home/plugins/p/thing.wasm")).unwrap(),
+        COMPONENT,
+        "the old version stays"
+    );
 
     w.install(&v2, TRUST).unwrap();
-    assert!(w.grant("p").contains(&sha(v2_bytes)), "the new grant is pinned to the new build");
+    assert!(
+        w.grant("p").contains(&sha(v2_bytes)),
+        "the new grant is pinned to the new build"
+    );
     assert!(!w.grant("p").contains(&sha(COMPONENT)));
 }

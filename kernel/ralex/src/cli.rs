@@ -429,6 +429,43 @@ pub enum PluginCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Install a plugin from its folder (or a `.wasm` with its plugin.toml
+    /// beside it): shows what it asks for, checks its digest, world and
+    /// signature, and writes the grant as policy, pinned to its digest.
+    #[command(after_help = "\
+Exit codes: 0 installed, 1 the plugin failed a check (digest, manifest, world,
+signature), 2 usage, 3 not trusted or not confirmed. Nothing is installed unless
+every check passed.")]
+    Install {
+        /// The plugin folder, or its `.wasm`.
+        source: PathBuf,
+        /// Confirm what it asks for (and a permission diff) without a prompt.
+        #[arg(long)]
+        yes: bool,
+        /// Trust it although its signer is unknown to you (the key is then
+        /// added to your trusted publishers), or although it is unsigned.
+        #[arg(long)]
+        trust: bool,
+    },
+    /// Remove an installed plugin and its grant.
+    Remove {
+        /// The plugin's name.
+        name: String,
+    },
+    /// Make a signing key for plugins you publish ($RALEX_HOME/keys/NAME.key).
+    Keygen {
+        /// The key's name, e.g. your publisher name.
+        name: String,
+    },
+    /// Sign a plugin folder: writes plugin.sig over the digests of its
+    /// component and plugin.toml.
+    Sign {
+        /// The plugin folder.
+        dir: PathBuf,
+        /// The key: a name from `ralex plugin keygen`, or a key file.
+        #[arg(long, value_name = "NAME|FILE")]
+        key: String,
+    },
 }
 
 /// `ralex doctor`.

@@ -38,6 +38,21 @@ impl Home {
         self.root.join("cache").join("components")
     }
 
+    /// The keys of publishers the user trusts (part of the policy folder).
+    pub fn publishers(&self) -> PathBuf {
+        self.policies().join("publishers")
+    }
+
+    /// Grants written by `ralex plugin install`.
+    pub fn grants(&self) -> PathBuf {
+        self.policies().join("grants")
+    }
+
+    /// Plugin authors' signing keys (`ralex plugin keygen`).
+    pub fn keys(&self) -> PathBuf {
+        self.root.join("keys")
+    }
+
     /// The user's own workflow files (used in every project).
     pub fn workflows(&self) -> PathBuf {
         self.root.join("workflows")

@@ -183,7 +183,25 @@ impl Registry {
         let mut loaded: Vec<Arc<Plugin>> = Vec::new();
         let mut refused = Vec::new();
         let mut shadowed = Vec::new();
+        let trusted = ralex_package::TrustedKeys::in_dir(home.publishers());
         for path in paths {
+            // An installed copy is checked again before it loads: its files are
+            // what was verified at install, its signature still verifies.
+            if let Some(dir) = path.parent().filter(|d| d.starts_with(home.plugins()))
+                && let Err(e) = ralex_package::verify_installed(dir, &trusted)
+            {
+                let name = ralex_manifest::load(&path).ok().map(|m| m.plugin.name);
+                tracing::warn!(manifest = %path.display(), error = %e, "installed plugin refused");
+                refused.push(Refused {
+                    manifest: path.clone(),
+                    error: LoadError::Unverified {
+                        plugin: name.clone().unwrap_or_default(),
+                        reason: e.to_string(),
+                    },
+                    name,
+                });
+                continue;
+            }
             match host.load(&path) {
                 Ok(plugin) if loaded.iter().any(|p| p.name() == plugin.name()) => {
                     shadowed.push((plugin.name().to_string(), path));

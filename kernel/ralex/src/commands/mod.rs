@@ -7,6 +7,7 @@ pub mod costs;
 pub mod doctor;
 pub mod models;
 pub mod plugin;
+pub mod plugin_install;
 pub mod policy;
 pub mod run;
 pub mod serve;

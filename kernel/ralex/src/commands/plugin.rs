@@ -1,4 +1,5 @@
-//! `ralex plugin list` and `ralex plugin info NAME`.
+//! `ralex plugin list` and `ralex plugin info NAME` (installing, removing,
+//! keys and signing are in `plugin_install.rs`).
 
 use anyhow::anyhow;
 use ralex_host::Plugin;
@@ -12,10 +13,16 @@ use crate::plugins::{Registry, display_path, short_digest};
 
 /// Run `ralex plugin ...`.
 pub fn run(command: PluginCommand, home: &Home, config: &Config) -> CliResult {
-    let registry = Registry::open(home, config)?;
+    use crate::commands::plugin_install as install;
     match command {
-        PluginCommand::List { json } => list(&registry, json),
-        PluginCommand::Info { name, json } => info(&registry, &name, json),
+        PluginCommand::List { json } => list(&Registry::open(home, config)?, home, json),
+        PluginCommand::Info { name, json } => info(&Registry::open(home, config)?, &name, json),
+        PluginCommand::Install { source, yes, trust } => {
+            install::install(home, &source, yes, trust)
+        }
+        PluginCommand::Remove { name } => install::remove(home, &name),
+        PluginCommand::Keygen { name } => install::keygen(home, &name),
+        PluginCommand::Sign { dir, key } => install::sign(home, &dir, &key),
     }
 }
 
@@ -44,10 +51,21 @@ fn plugin_json(p: &Plugin) -> serde_json::Value {
     })
 }
 
-fn list(registry: &Registry, json: bool) -> CliResult {
+fn list(registry: &Registry, home: &Home, json: bool) -> CliResult {
+    let grant = |name: &str| {
+        let path = home.grants().join(format!("{name}.cedar"));
+        path.is_file().then_some(path)
+    };
     if json {
-        let mut items: Vec<serde_json::Value> =
-            registry.loaded.iter().map(|p| plugin_json(p)).collect();
+        let mut items: Vec<serde_json::Value> = registry
+            .loaded
+            .iter()
+            .map(|p| {
+                let mut item = plugin_json(p);
+                item["grant"] = json!(grant(p.name()));
+                item
+            })
+            .collect();
         items.extend(registry.refused.iter().map(|r| {
             json!({
                 "name": r.name,
@@ -72,12 +90,17 @@ fn list(registry: &Registry, json: bool) -> CliResult {
     for p in &registry.loaded {
         let m = p.manifest();
         println!(
-            "{:<20} {:<9} {:<36} {:<12} {:<13} loaded",
+            "{:<20} {:<9} {:<36} {:<12} {:<13} loaded{}",
             p.name(),
             m.plugin.version,
             m.plugin.world.to_string(),
             m.plugin.publisher,
             short_digest(p.digest()),
+            if grant(p.name()).is_some() {
+                ", granted by policies/grants"
+            } else {
+                ""
+            },
         );
     }
     for r in &registry.refused {

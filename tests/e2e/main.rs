@@ -11,6 +11,7 @@ mod gateway;
 mod install;
 mod models;
 mod opencode;
+mod plugin_new;
 mod plugins;
 mod policy;
 mod run;

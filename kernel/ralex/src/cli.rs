@@ -431,7 +431,8 @@ pub enum PluginCommand {
     },
     /// Install a plugin from its folder (or a `.wasm` with its plugin.toml
     /// beside it): shows what it asks for, checks its digest, world and
-    /// signature, and writes the grant as policy, pinned to its digest.
+    /// signature, and writes the grant as policy, pinned to its digest. A folder
+    /// with a Cargo.toml (a project from `ralex plugin new`) is built first.
     #[command(after_help = "\
 Exit codes: 0 installed, 1 the plugin failed a check (digest, manifest, world,
 signature), 2 usage, 3 not trusted or not confirmed. Nothing is installed unless
@@ -451,6 +452,25 @@ every check passed.")]
     Remove {
         /// The plugin's name.
         name: String,
+    },
+    /// Create a ready-to-build plugin project from the SDK template.
+    #[command(after_help = "\
+Then: cd NAME && ralex plugin install . --trust --yes   (builds and installs it)")]
+    New {
+        /// The plugin's name (kebab-case); also the project folder.
+        name: String,
+        /// Its world: workflow-step, code-analyzer or command-parser.
+        #[arg(long, default_value = "workflow-step")]
+        world: String,
+        /// Where to create the folder (default: the current directory).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// The publisher recorded in plugin.toml.
+        #[arg(long, default_value = "me")]
+        publisher: String,
+        /// The Ralex SDK folder (default: $RALEX_SDK, else the one beside this binary).
+        #[arg(long, value_name = "DIR")]
+        sdk: Option<PathBuf>,
     },
     /// Make a signing key for plugins you publish ($RALEX_HOME/keys/NAME.key).
     Keygen {

@@ -8,6 +8,7 @@ pub mod doctor;
 pub mod models;
 pub mod plugin;
 pub mod plugin_install;
+pub mod plugin_new;
 pub mod policy;
 pub mod run;
 pub mod serve;

@@ -22,6 +22,19 @@ pub fn run(command: PluginCommand, home: &Home, config: &Config) -> CliResult {
         }
         PluginCommand::Remove { name } => install::remove(home, &name),
         PluginCommand::Keygen { name } => install::keygen(home, &name),
+        PluginCommand::New {
+            name,
+            world,
+            dir,
+            publisher,
+            sdk,
+        } => crate::commands::plugin_new::new(
+            &name,
+            &world,
+            dir.as_deref(),
+            &publisher,
+            sdk.as_deref(),
+        ),
         PluginCommand::Sign { dir, key } => install::sign(home, &dir, &key),
     }
 }

@@ -52,6 +52,12 @@ pub fn install(home: &Home, source: &Path, yes: bool, trust: bool) -> CliResult 
         supported: World::supported_list(),
     };
     let installer = installer(home);
+    if source.is_dir()
+        && source.join("Cargo.toml").is_file()
+        && source.join("plugin.toml").is_file()
+    {
+        crate::commands::plugin_new::build(source)?;
+    }
     let package = ralex_package::open(source, &worlds, &installer.trusted).map_err(refusal)?;
     let plan = installer.plan(package);
     let m = &plan.package.manifest;

@@ -4,6 +4,7 @@
 
 mod agent;
 mod audit;
+mod bundle;
 mod cli;
 mod context;
 mod execute;

@@ -61,6 +61,12 @@ pub enum PackageError {
     /// A key file is wrong.
     #[error("{0}")]
     Key(String),
+    /// A bundle is broken, tampered with, or does not match its lockfile.
+    #[error("{0}")]
+    Bundle(String),
+    /// The OCI registry failed or returned something else than asked for.
+    #[error("{0}")]
+    Registry(String),
     /// No plugin of that name is installed.
     #[error(
         "no plugin `{0}` is installed in $RALEX_HOME/plugins; `ralex plugin list` shows what there is"

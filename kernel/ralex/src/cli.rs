@@ -51,6 +51,68 @@ pub enum Command {
     /// Multi-step workflows: list, check, run, resume, follow their runs.
     #[command(subcommand)]
     Workflow(WorkflowCommand),
+    /// Team bundles: plugins, policies and workflows in one signed file.
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+}
+
+/// `ralex bundle ...`.
+#[derive(Debug, Subcommand)]
+pub enum BundleCommand {
+    /// Pack a bundle folder (bundle.toml, plugins/, policies/, workflows/) into
+    /// one file with a lockfile, signed with your key.
+    Pack {
+        /// The bundle folder.
+        dir: PathBuf,
+        /// The bundle file to write.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// The signing key: a name from `ralex plugin keygen`, or a key file.
+        #[arg(long, value_name = "NAME|FILE")]
+        key: String,
+    },
+    /// Check a bundle (a file, or an OCI reference): signature, lockfile,
+    /// every digest, and what it would change.
+    #[command(after_help = "Exit codes: 0 valid, 1 broken or tampered with.")]
+    Verify {
+        /// The bundle file or OCI reference (`oci://HOST/REPO:TAG`).
+        source: String,
+        /// Print JSON for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Install a bundle: its plugins (with their permission diffs), policies
+    /// and workflows — all checked before anything is written.
+    #[command(after_help = "\
+Exit codes: 0 installed, 1 broken or tampered with, 3 not trusted or not
+confirmed. Nothing is installed unless every check passed.")]
+    Install {
+        /// The bundle file or OCI reference (`oci://HOST/REPO:TAG`).
+        source: String,
+        /// Confirm what it grants (and permission diffs) without a prompt.
+        #[arg(long)]
+        yes: bool,
+        /// Trust its signer although you did not before (the key is then added
+        /// to your trusted publishers).
+        #[arg(long)]
+        trust: bool,
+    },
+    /// Push a bundle file to an OCI registry.
+    Push {
+        /// Where: `oci://HOST[:PORT]/REPO:TAG` (`http://` registries on loopback only).
+        reference: String,
+        /// The bundle file.
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Pull a bundle from an OCI registry, verifying the digest pulled.
+    Pull {
+        /// `oci://HOST[:PORT]/REPO:TAG` or `…@sha256:DIGEST`.
+        reference: String,
+        /// Where to write it.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
 }
 
 /// `ralex workflow ...`.

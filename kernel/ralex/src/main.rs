@@ -65,6 +65,7 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::Models(cmd) => commands::models::run(cmd, &home, &config).await,
         Command::Context(cmd) => commands::context::run(cmd, &home, &config).await,
         Command::Workflow(cmd) => commands::workflow::run(cmd, &home, &config).await,
+        Command::Bundle(cmd) => commands::bundle::run(cmd, &home).await,
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod answer;
 pub mod audit;
+pub mod bundle;
 pub mod context;
 pub mod costs;
 pub mod doctor;

@@ -14,6 +14,7 @@ OPENCODE := target/tools/node_modules/.bin/opencode
 PLAYWRIGHT_VERSION ?= 1.64.1
 PLAYWRIGHT := target/tools/node_modules/playwright-core/package.json
 PYTOOLS := target/tools/py/bin/python
+COMPONENTIZE_PY := target/tools/py/bin/componentize-py
 
 .PHONY: setup demo test bench lint tools
 
@@ -28,8 +29,9 @@ demo: setup
 # Tools the tests drive for real: the OpenCode CLI (from npm), for the OpenCode
 # agent back end's tests; playwright-core (from npm; it drives Debian's
 # Chromium) for the web UI's tests; the official `openai` Python SDK and
-# schemathesis (from PyPI), for the gateway's tests.
-tools: $(OPENCODE) $(PLAYWRIGHT) $(PYTOOLS)
+# schemathesis (from PyPI), for the gateway's tests; componentize-py (from PyPI)
+# for the Python example plugin.
+tools: $(OPENCODE) $(PLAYWRIGHT) $(PYTOOLS) $(COMPONENTIZE_PY)
 
 $(OPENCODE):
 	npm install --no-audit --no-fund --loglevel=error --prefix target/tools opencode-ai@$(OPENCODE_VERSION)
@@ -40,6 +42,11 @@ $(PLAYWRIGHT): $(OPENCODE)
 $(PYTOOLS):
 	python3 -m venv target/tools/py
 	target/tools/py/bin/pip install --quiet --disable-pip-version-check openai==1.109.1 schemathesis==4.1.4 hypothesis==6.135.0
+
+# componentize-py (from PyPI) builds the Python example plugin, which shows the
+# WIT is language-neutral (tests/e2e/python_plugin.rs).
+$(COMPONENTIZE_PY): $(PYTOOLS)
+	target/tools/py/bin/pip install --quiet --disable-pip-version-check componentize-py==0.25.1
 
 test: setup tools
 	$(CARGO) fmt --all -- --check

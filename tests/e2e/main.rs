@@ -15,6 +15,7 @@ mod opencode;
 mod plugin_new;
 mod plugins;
 mod policy;
+mod python_plugin;
 mod run;
 mod schemathesis;
 mod support;

@@ -227,6 +227,21 @@ fn a_bundle_goes_through_a_registry_and_installs_from_it() {
         "{workflows:#}"
     );
 
+    // `ralex plugin install` takes a bundle file too.
+    let third = Env::new();
+    let r = third.run(&[
+        "plugin",
+        "install",
+        file.to_str().unwrap(),
+        "--yes",
+        "--trust",
+    ]);
+    assert!(
+        r.ok().stdout.contains("installed bundle team-tools 1.0.0"),
+        "{}",
+        r.stdout
+    );
+
     // An update that asks for more is not carried over without a confirmation.
     let v2 = tmp.path().join("team-2.rxb");
     pack(&author, &team_folder(tmp.path(), "2.0.0", true), &v2);

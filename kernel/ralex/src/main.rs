@@ -57,7 +57,7 @@ async fn dispatch(cli: Cli) -> CliResult {
         Command::Serve(args) => commands::serve::run(args, &home, &config).await,
         Command::Token(cmd) => commands::token::run(cmd, &home),
         Command::Undo(args) => commands::undo::run(args, &home, &config).await,
-        Command::Plugin(cmd) => commands::plugin::run(cmd, &home, &config),
+        Command::Plugin(cmd) => commands::plugin::run(cmd, &home, &config).await,
         Command::Policy(cmd) => commands::policy::run(cmd, &home, &config),
         Command::Audit(cmd) => commands::audit::run(cmd, &home),
         Command::Doctor(args) => commands::doctor::run(args, &home, &config, &config_path),

@@ -266,7 +266,8 @@ fn ask(question: &str) -> bool {
     matches!(line.trim().to_lowercase().as_str(), "y" | "yes")
 }
 
-async fn install(home: &Home, source: &str, yes: bool, trust: bool) -> CliResult {
+/// Installs the bundle at `source` (a file or an OCI reference).
+pub async fn install(home: &Home, source: &str, yes: bool, trust: bool) -> CliResult {
     let bundle = open(home, source).await?;
     let checked = check_contents(home, &bundle)?;
     describe(&bundle, &checked);

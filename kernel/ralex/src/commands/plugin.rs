@@ -12,13 +12,22 @@ use crate::home::Home;
 use crate::plugins::{Registry, display_path, short_digest};
 
 /// Run `ralex plugin ...`.
-pub fn run(command: PluginCommand, home: &Home, config: &Config) -> CliResult {
+pub async fn run(command: PluginCommand, home: &Home, config: &Config) -> CliResult {
     use crate::commands::plugin_install as install;
     match command {
         PluginCommand::List { json } => list(&Registry::open(home, config)?, home, json),
         PluginCommand::Info { name, json } => info(&Registry::open(home, config)?, &name, json),
+        // SRC may also be a bundle file or an OCI reference: a bundle's plugins
+        // are installed with its policies and workflows.
         PluginCommand::Install { source, yes, trust } => {
-            install::install(home, &source, yes, trust)
+            let text = source.to_string_lossy();
+            let is_bundle = text.starts_with("oci://")
+                || (source.is_file() && source.extension().is_none_or(|e| e != "wasm"));
+            if is_bundle {
+                crate::commands::bundle::install(home, &text, yes, trust).await
+            } else {
+                install::install(home, &source, yes, trust)
+            }
         }
         PluginCommand::Remove { name } => install::remove(home, &name),
         PluginCommand::Keygen { name } => install::keygen(home, &name),

@@ -123,6 +123,26 @@ fn client() -> Result<reqwest::Client, PackageError> {
         .map_err(|e| oci(format!("cannot set up HTTP: {e}")))
 }
 
+/// Sending a request to a registry, its failure naming the registry.
+trait SendTo {
+    /// Sends it; "cannot reach the registry …" when that fails.
+    fn send_to(
+        self,
+        reference: &Reference,
+    ) -> impl Future<Output = Result<reqwest::Response, PackageError>>;
+}
+
+impl SendTo for reqwest::RequestBuilder {
+    async fn send_to(self, reference: &Reference) -> Result<reqwest::Response, PackageError> {
+        self.send().await.map_err(|e| {
+            oci(format!(
+                "cannot reach the registry {}: {e}",
+                reference.registry
+            ))
+        })
+    }
+}
+
 async fn check(response: reqwest::Response, what: &str) -> Result<reqwest::Response, PackageError> {
     if response.status().is_success() {
         return Ok(response);
@@ -144,28 +164,16 @@ async fn upload_blob(
     let base = reference.base();
     let head = client
         .head(format!("{base}/blobs/{digest}"))
-        .send()
-        .await
-        .map_err(|e| {
-            oci(format!(
-                "cannot reach the registry {}: {e}",
-                reference.registry
-            ))
-        })?;
+        .send_to(reference)
+        .await?;
     if head.status().is_success() {
         return Ok(digest);
     }
     let started = check(
         client
             .post(format!("{base}/blobs/uploads/"))
-            .send()
-            .await
-            .map_err(|e| {
-                oci(format!(
-                    "cannot reach the registry {}: {e}",
-                    reference.registry
-                ))
-            })?,
+            .send_to(reference)
+            .await?,
         "starting an upload",
     )
     .await?;
@@ -228,14 +236,8 @@ pub async fn push(
             .put(format!("{}/manifests/{tag}", reference.base()))
             .header(reqwest::header::CONTENT_TYPE, MANIFEST_MEDIA_TYPE)
             .body(body)
-            .send()
-            .await
-            .map_err(|e| {
-                oci(format!(
-                    "cannot reach the registry {}: {e}",
-                    reference.registry
-                ))
-            })?,
+            .send_to(reference)
+            .await?,
         "the manifest",
     )
     .await?;
@@ -264,14 +266,8 @@ pub async fn pull(reference: &Reference) -> Result<Pulled, PackageError> {
                 reference.manifest_ref()
             ))
             .header(reqwest::header::ACCEPT, MANIFEST_MEDIA_TYPE)
-            .send()
-            .await
-            .map_err(|e| {
-                oci(format!(
-                    "cannot reach the registry {}: {e}",
-                    reference.registry
-                ))
-            })?,
+            .send_to(reference)
+            .await?,
         "the manifest",
     )
     .await?;
@@ -306,14 +302,8 @@ pub async fn pull(reference: &Reference) -> Result<Pulled, PackageError> {
     let response = check(
         client
             .get(format!("{}/blobs/{layer_digest}", reference.base()))
-            .send()
-            .await
-            .map_err(|e| {
-                oci(format!(
-                    "cannot reach the registry {}: {e}",
-                    reference.registry
-                ))
-            })?,
+            .send_to(reference)
+            .await?,
         "the bundle",
     )
     .await?;

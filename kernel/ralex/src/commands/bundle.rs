@@ -4,42 +4,19 @@
 //! other parts (the policy loads with the bundle's files, the workflows parse)
 //! and asks the person.
 
-use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context;
 use ralex_host::World;
 use ralex_package::oci::{self, Reference};
-use ralex_package::{Bundle, Consent, Installer, KeyPair, PackageError, Plan, TrustedKeys, Worlds};
+use ralex_package::{Bundle, Consent, KeyPair, Plan, TrustedKeys, Worlds};
 use ralex_policy::{Policy, PolicyFile};
 use serde_json::json;
 
 use crate::cli::BundleCommand;
+use crate::commands::plugin_install::{ask, installer, key_path, refusal as failure};
 use crate::exit::{self, CliError, CliResult};
 use crate::home::Home;
-
-fn installer(home: &Home) -> Installer {
-    Installer {
-        plugins_dir: home.plugins(),
-        grants_dir: home.grants(),
-        trusted: TrustedKeys::in_dir(home.publishers()),
-    }
-}
-
-fn failure(e: PackageError) -> CliError {
-    match e {
-        PackageError::Untrusted(_) | PackageError::Widened(_) => CliError::denied(e),
-        other => CliError::from(anyhow::anyhow!("{other}")),
-    }
-}
-
-fn key_path(home: &Home, key: &str) -> PathBuf {
-    if key.contains('/') || key.ends_with(".key") {
-        PathBuf::from(key)
-    } else {
-        home.keys().join(format!("{key}.key"))
-    }
-}
 
 /// Run `ralex bundle ...`.
 pub async fn run(cmd: BundleCommand, home: &Home) -> CliResult {
@@ -253,17 +230,6 @@ fn describe(bundle: &Bundle, checked: &Checked) {
     for (path, _) in bundle.files_under("workflows/") {
         println!("workflow   {path}");
     }
-}
-
-fn ask(question: &str) -> bool {
-    if !std::io::stdin().is_terminal() {
-        return false;
-    }
-    print!("{question} [y/N] ");
-    let _ = std::io::stdout().flush();
-    let mut line = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut line);
-    matches!(line.trim().to_lowercase().as_str(), "y" | "yes")
 }
 
 /// Installs the bundle at `source` (a file or an OCI reference).

@@ -14,7 +14,8 @@ use ralex_package::{
 use crate::exit::{self, CliError, CliResult};
 use crate::home::Home;
 
-fn installer(home: &Home) -> Installer {
+/// Where this installation keeps plugins, grants and trusted keys.
+pub(crate) fn installer(home: &Home) -> Installer {
     Installer {
         plugins_dir: home.plugins(),
         grants_dir: home.grants(),
@@ -24,7 +25,7 @@ fn installer(home: &Home) -> Installer {
 
 /// A refusal as the CLI reports it: trust and consent are "denied" (3), a
 /// failed check is a failure (1), a missing source a usage error (2).
-fn refusal(e: PackageError) -> CliError {
+pub(crate) fn refusal(e: PackageError) -> CliError {
     match e {
         PackageError::Untrusted(_) | PackageError::Widened(_) => CliError::denied(e),
         PackageError::Source(_) | PackageError::NotInstalled(_) => CliError::usage(e),
@@ -33,7 +34,7 @@ fn refusal(e: PackageError) -> CliError {
 }
 
 /// Asks `question` on the terminal; false when there is none.
-fn ask(question: &str) -> bool {
+pub(crate) fn ask(question: &str) -> bool {
     if !std::io::stdin().is_terminal() {
         return false;
     }
@@ -159,14 +160,18 @@ pub fn keygen(home: &Home, name: &str) -> CliResult {
     Ok(exit::OK)
 }
 
-/// Run `ralex plugin sign`.
-pub fn sign(home: &Home, dir: &Path, key: &str) -> CliResult {
-    let key_path = if key.contains('/') || key.ends_with(".key") {
+/// A signing key given as a name from `ralex plugin keygen`, or a key file.
+pub(crate) fn key_path(home: &Home, key: &str) -> PathBuf {
+    if key.contains('/') || key.ends_with(".key") {
         PathBuf::from(key)
     } else {
         home.keys().join(format!("{key}.key"))
-    };
-    let pair = KeyPair::load(&key_path).map_err(refusal)?;
+    }
+}
+
+/// Run `ralex plugin sign`.
+pub fn sign(home: &Home, dir: &Path, key: &str) -> CliResult {
+    let pair = KeyPair::load(&key_path(home, key)).map_err(refusal)?;
     let manifest = if dir.is_dir() {
         dir.join("plugin.toml")
     } else {

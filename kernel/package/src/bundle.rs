@@ -33,7 +33,7 @@ use crate::keys::{KeyPair, TrustedKeys, public_key};
 pub const WIT_VERSION: &str = "ralex:plugin@0.1.0";
 
 /// Largest bundle file read (a bundle is plugins and text).
-const MAX_BUNDLE_BYTES: u64 = 256 * 1024 * 1024;
+pub(crate) const MAX_BUNDLE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// `bundle.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +111,32 @@ fn message(publisher: &str, lock_sha256: &str) -> Vec<u8> {
     format!("ralex-bundle-signature-v1\n{publisher}\n{lock_sha256}\n").into_bytes()
 }
 
+/// A bundle's name is a folder name under `$RALEX_HOME`: kebab-case only.
+fn check_info(info: &BundleInfo) -> Result<(), PackageError> {
+    let name_ok = !info.name.is_empty()
+        && info.name.len() <= 64
+        && info
+            .name
+            .starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && info
+            .name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !name_ok {
+        return Err(invalid(format!(
+            "`{}` is not a bundle name: use lowercase letters, digits and dashes",
+            info.name
+        )));
+    }
+    if !crate::keys::valid_publisher(&info.publisher) {
+        return Err(invalid(format!(
+            "`{}` is not a publisher name: use letters, digits, `.`, `_` and `-`",
+            info.publisher
+        )));
+    }
+    Ok(())
+}
+
 fn sha(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -172,6 +198,7 @@ pub fn pack(dir: &Path, out: &Path, key: &KeyPair) -> Result<Lock, PackageError>
     })?;
     let info: BundleToml =
         toml::from_str(&info_text).map_err(|e| invalid(format!("{}: {e}", info_path.display())))?;
+    check_info(&info.bundle)?;
     let mut files = BTreeMap::new();
     walk(dir, dir, &mut files)?;
     files.retain(|rel, _| rel != "bundle.lock" && rel != "bundle.sig");
@@ -343,6 +370,7 @@ impl Bundle {
             .map_err(|e| invalid(format!("bundle.sig does not parse: {e}")))?;
         let info: BundleToml = toml::from_str(&text("bundle.toml")?)
             .map_err(|e| invalid(format!("bundle.toml does not parse: {e}")))?;
+        check_info(&info.bundle)?;
         // The signature covers the lockfile; the lockfile covers every file.
         let lock_sha256 = sha(lock_text.as_bytes());
         if sig.lock_sha256 != lock_sha256 {

@@ -73,6 +73,9 @@ pub struct Consent {
     pub trust: bool,
     /// Accept the permissions shown, including more than the installed version had.
     pub accept: bool,
+    /// Add a trusted-by-consent signing key to the publisher's trusted keys
+    /// (`ralex plugin install --trust`); a bundle vouching for its plugins does not.
+    pub remember: bool,
 }
 
 impl Installer {
@@ -104,6 +107,11 @@ impl Installer {
         let package = &plan.package;
         let name = &package.manifest.plugin.name;
         let publisher = &package.manifest.plugin.publisher;
+        if !crate::keys::valid_publisher(publisher) {
+            return Err(PackageError::Source(format!(
+                "`{name}` names publisher `{publisher}`; publisher names are letters, digits, `.`, `_` and `-`"
+            )));
+        }
         let (signed_by, trusted_explicitly) = match &package.signature {
             SignatureStatus::Trusted { key } => (Some(key.clone()), false),
             SignatureStatus::UnknownKey { key } if consent.trust => (Some(key.clone()), true),
@@ -167,7 +175,7 @@ impl Installer {
             }
             return Err(e);
         }
-        if let (true, Some(key)) = (trusted_explicitly, &signed_by) {
+        if let (true, true, Some(key)) = (consent.remember, trusted_explicitly, &signed_by) {
             self.trusted.trust(publisher, key)?;
         }
         let _ = std::fs::remove_dir_all(&old);
@@ -226,6 +234,8 @@ impl Installer {
         let asked: Vec<String> = permissions::lines(&manifest.permissions)
             .into_iter()
             .collect();
+        // Free text from the manifest is reduced to harmless characters: no
+        // newline or quote can end the comment or string it is put in.
         let text = format!(
             "// Written by `ralex plugin install` for {name} {version} from publisher `{publisher}`.\n\
              // It permits what plugin.toml asks for (the kernel refuses anything the\n\
@@ -236,14 +246,19 @@ impl Installer {
              @reason(\"installed by you: {name} {version} as its manifest asks\")\n\
              permit (principal == Ralex::Plugin::\"{name}\", action, resource)\n\
              when {{ principal.digest == \"{digest}\" }};\n",
-            version = manifest.plugin.version,
-            publisher = manifest.plugin.publisher,
+            version = harmless(&manifest.plugin.version),
+            publisher = harmless(&manifest.plugin.publisher),
             asked = if asked.is_empty() {
                 "nothing".to_string()
             } else {
-                asked.join(", ")
+                harmless(&asked.join(", "))
             },
         );
+        if !digest.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(PackageError::Source(format!(
+                "`{digest}` is not a sha256 digest"
+            )));
+        }
         let path = self.grant_path(name);
         let tmp = self.grants_dir.join(format!(".{name}.cedar.tmp"));
         std::fs::write(&tmp, text).map_err(PackageError::io("cannot write", &tmp))?;
@@ -263,6 +278,20 @@ impl Installer {
         std::fs::remove_dir_all(&dir).map_err(PackageError::io("cannot remove", &dir))?;
         Ok(dir)
     }
+}
+
+/// `text` with everything but letters, digits, spaces and `._-:/*+,@=` replaced
+/// by `?` — safe inside a Cedar comment or string.
+fn harmless(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " ._-:/*+,@=".contains(c) {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect()
 }
 
 fn short(key: &str) -> String {
@@ -303,6 +332,9 @@ pub fn verify_installed(dir: &Path, trusted: &TrustedKeys) -> Result<(), Package
     )?;
     match (&receipt.signed_by, status) {
         (Some(_), SignatureStatus::Trusted { .. }) | (None, _) => Ok(()),
+        // Accepted by the person (or a bundle they trust) for this very build:
+        // the signature must still verify, its key need not be trusted.
+        (Some(_), SignatureStatus::UnknownKey { .. }) if receipt.trusted_explicitly => Ok(()),
         (Some(key), SignatureStatus::UnknownKey { .. }) => Err(PackageError::Untrusted(format!(
             "`{name}` is signed by key {} of `{}`, which is no longer trusted (policies/publishers/{}.pub); trust the key again or remove the plugin",
             short(key),

@@ -113,6 +113,17 @@ pub fn public_key(hex_key: &str) -> Result<VerifyingKey, String> {
     VerifyingKey::from_bytes(&bytes).map_err(|e| format!("not an ed25519 public key: {e}"))
 }
 
+/// Whether `publisher` may name a trust file: letters, digits, `.`, `_`, `-`,
+/// not starting with `.` (so it never leaves the folder or hides).
+pub fn valid_publisher(publisher: &str) -> bool {
+    !publisher.is_empty()
+        && publisher.len() <= 64
+        && !publisher.starts_with('.')
+        && publisher
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
 /// The keys the user trusts, per publisher.
 #[derive(Debug, Clone, Default)]
 pub struct TrustedKeys {
@@ -127,7 +138,7 @@ impl TrustedKeys {
 
     /// The trusted keys (hex) of `publisher`.
     pub fn of(&self, publisher: &str) -> Vec<String> {
-        let Some(dir) = &self.dir else {
+        let Some(dir) = self.dir.as_ref().filter(|_| valid_publisher(publisher)) else {
             return Vec::new();
         };
         let Ok(text) = std::fs::read_to_string(dir.join(format!("{publisher}.pub"))) else {
@@ -142,6 +153,11 @@ impl TrustedKeys {
 
     /// Adds `key` to `publisher`'s trusted keys.
     pub fn trust(&self, publisher: &str, key: &str) -> Result<PathBuf, PackageError> {
+        if !valid_publisher(publisher) {
+            return Err(PackageError::Key(format!(
+                "`{publisher}` cannot be trusted by name: publisher names are letters, digits, `.`, `_` and `-`"
+            )));
+        }
         let dir = self.dir.as_ref().ok_or_else(|| {
             PackageError::Key("there is no policy folder to record trust in".into())
         })?;

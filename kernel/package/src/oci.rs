@@ -95,8 +95,11 @@ impl Reference {
             .registry
             .rsplit_once(':')
             .map_or(self.registry.as_str(), |(h, _)| h);
-        let loopback =
-            matches!(host, "localhost" | "127.0.0.1" | "[::1]") || host.starts_with("127.");
+        let loopback = host == "localhost"
+            || host == "[::1]"
+            || host
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|ip| ip.is_loopback());
         let scheme = if loopback { "http" } else { "https" };
         format!("{scheme}://{}/v2/{}", self.registry, self.repository)
     }
@@ -271,6 +274,14 @@ pub async fn pull(reference: &Reference) -> Result<Pulled, PackageError> {
         "the manifest",
     )
     .await?;
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_MANIFEST_BYTES as u64)
+    {
+        return Err(oci(
+            "the manifest is larger than a bundle's manifest can be",
+        ));
+    }
     let body = response
         .bytes()
         .await
@@ -307,6 +318,13 @@ pub async fn pull(reference: &Reference) -> Result<Pulled, PackageError> {
         "the bundle",
     )
     .await?;
+    let too_big = |n: u64| n > crate::bundle::MAX_BUNDLE_BYTES;
+    if layer["size"].as_u64().is_some_and(too_big) || response.content_length().is_some_and(too_big)
+    {
+        return Err(oci(
+            "the bundle is larger than a bundle may be (256 MiB); nothing was used",
+        ));
+    }
     let bundle = response
         .bytes()
         .await
@@ -340,6 +358,8 @@ mod tests {
         let r = Reference::parse(&format!("registry.example.com/tools@{d}")).unwrap();
         assert_eq!(r.digest.as_deref(), Some(d.as_str()));
         assert_eq!(r.base(), "https://registry.example.com/v2/tools");
+        let r = Reference::parse("oci://127.evil.com:5000/tools:1").unwrap();
+        assert!(r.base().starts_with("https://"), "{}", r.base());
         for bad in [
             "oci://host",
             "oci://host/Repo:1",

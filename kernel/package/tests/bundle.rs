@@ -189,3 +189,19 @@ fn tampered_bundles_are_refused_with_what_is_wrong() {
     std::fs::write(tmp.path().join("junk.rxb"), b"not a tar at all, just words").unwrap();
     assert!(Bundle::read(&tmp.path().join("junk.rxb"), &trusted).is_err());
 }
+
+#[test]
+fn a_bundle_name_that_is_not_a_plain_folder_name_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let key = KeyPair::generate().unwrap();
+    let dir = folder(tmp.path());
+    std::fs::write(
+        dir.join("bundle.toml"),
+        "[bundle]\nname = \"..\"\nversion = \"1\"\npublisher = \"acme\"\n",
+    )
+    .unwrap();
+    let e = pack(&dir, &tmp.path().join("x.rxb"), &key)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("is not a bundle name"), "{e}");
+}

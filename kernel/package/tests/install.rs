@@ -71,10 +71,12 @@ impl World {
 const YES: Consent = Consent {
     trust: false,
     accept: true,
+    remember: true,
 };
 const TRUST: Consent = Consent {
     trust: true,
     accept: true,
+    remember: true,
 };
 
 #[test]
@@ -239,6 +241,7 @@ fn an_update_that_widens_permissions_is_not_carried_over_silently() {
             Consent {
                 trust: true,
                 accept: false,
+                remember: true,
             },
         )
         .unwrap_err()
@@ -260,4 +263,24 @@ fn an_update_that_widens_permissions_is_not_carried_over_silently() {
         "the new grant is pinned to the new build"
     );
     assert!(!w.grant("p").contains(&sha(COMPONENT)));
+}
+
+#[test]
+fn a_publisher_that_could_inject_policy_or_escape_a_folder_is_refused() {
+    let w = World::new();
+    let src = plugin(&w.root, "inj", "", COMPONENT);
+    let manifest = src.join("plugin.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace(
+            "publisher = \"acme\"",
+            "publisher = \"x`.\\npermit (principal, action, resource);\\n//\"",
+        ),
+    )
+    .unwrap();
+    let e = w.install(&src, TRUST).unwrap_err().to_string();
+    assert!(e.contains("publisher names are letters, digits"), "{e}");
+    assert!(!w.root.join("home/policies/grants").exists());
+    assert!(w.installer.trusted.trust("../evil", "00").is_err());
 }

@@ -101,7 +101,23 @@ impl Catalog {
                 .collect();
             files.sort();
             for path in files {
-                catalog.add(Catalog::read(&path)?);
+                // An unreadable file is listed as broken; it never hides the others.
+                let entry = Catalog::read(&path).unwrap_or_else(|e| Entry {
+                    name: path
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    source: Source::File(path.clone()),
+                    text: String::new(),
+                    parsed: Err(Problems(vec![crate::error::Problem {
+                        file: path.display().to_string(),
+                        line: None,
+                        column: None,
+                        field: String::new(),
+                        message: e.to_string(),
+                    }])),
+                });
+                catalog.add(entry);
             }
         }
         Ok(catalog)

@@ -178,7 +178,12 @@ struct Parser<'a> {
     text: &'a str,
     tokens: Vec<(usize, Token)>,
     pos: usize,
+    /// Nesting of `(` and `!`, bounded so a hostile file cannot exhaust the stack.
+    depth: usize,
 }
+
+/// Deepest nesting of parentheses and `!` an expression may have.
+const MAX_DEPTH: usize = 64;
 
 impl Parser<'_> {
     fn peek(&self) -> Option<&Token> {
@@ -225,9 +230,22 @@ impl Parser<'_> {
 
     fn not(&mut self) -> Result<Expr, ExprError> {
         if self.eat_op("!") {
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            self.deeper()?;
+            let inner = self.not()?;
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(inner)));
         }
         self.compare()
+    }
+
+    fn deeper(&mut self) -> Result<(), ExprError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error(format!(
+                "the expression nests deeper than {MAX_DEPTH} levels"
+            )));
+        }
+        Ok(())
     }
 
     fn compare(&mut self) -> Result<Expr, ExprError> {
@@ -255,7 +273,9 @@ impl Parser<'_> {
             Token::Str(s) => Ok(Expr::Literal(Value::String(s))),
             Token::Num(n) => Ok(Expr::Literal(number(n))),
             Token::LParen => {
+                self.deeper()?;
                 let inner = self.or()?;
+                self.depth -= 1;
                 if self.peek() != Some(&Token::RParen) {
                     return Err(self.error("expected `)`"));
                 }
@@ -368,6 +388,7 @@ impl Expr {
             text,
             tokens,
             pos: 0,
+            depth: 0,
         };
         let expr = parser.or()?;
         if parser.pos < parser.tokens.len() {
@@ -506,6 +527,16 @@ mod tests {
         assert!(e.message.contains("after the end"), "{e}");
         let e = Expr::parse("a = b").unwrap_err();
         assert!(e.message.contains("unexpected `=`"), "{e}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_crash() {
+        let deep = format!("{}true{}", "(".repeat(10_000), ")".repeat(10_000));
+        let e = Expr::parse(&deep).unwrap_err();
+        assert!(e.message.contains("nests deeper than 64"), "{e}");
+        let bangs = format!("{}true", "!".repeat(10_000));
+        assert!(Expr::parse(&bangs).is_err());
+        assert!(Expr::parse("((a))").is_ok());
     }
 
     #[test]

@@ -134,9 +134,9 @@ impl Retry {
     /// The wait before attempt `attempt` (2, 3, …).
     pub fn wait_before(&self, attempt: u32) -> Duration {
         let times = attempt.saturating_sub(2) as i32;
-        self.backoff
-            .mul_f64(self.factor.powi(times))
-            .min(Duration::from_secs(3600))
+        // Capped before it becomes a Duration (which panics on overflow).
+        let secs = self.backoff.as_secs_f64() * self.factor.powi(times);
+        Duration::from_secs_f64(secs.clamp(0.0, 3600.0))
     }
 }
 
@@ -304,5 +304,11 @@ mod tests {
         assert_eq!(retry.wait_before(2), Duration::from_millis(100));
         assert_eq!(retry.wait_before(3), Duration::from_millis(300));
         assert_eq!(retry.wait_before(4), Duration::from_millis(900));
+        let huge = Retry {
+            attempts: Attempts::Fixed(20),
+            backoff: Duration::from_secs(3600),
+            factor: 10.0,
+        };
+        assert_eq!(huge.wait_before(20), Duration::from_secs(3600));
     }
 }

@@ -251,7 +251,7 @@ fn wrong_parameters_and_unknown_workflows_are_usage_errors() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("write it as name=value"), "{}", r.stderr);
     let r = flow.run("nope", &[]);
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains(
             "there is no workflow `nope`; the workflows here are: bugfix, deploy, feature"

@@ -12,7 +12,8 @@
 //!   changes, waiting for review, applied to the checkout (the command's
 //!   answer, with diffs and an undo id) or dropped.
 //!
-//! A token sees and acts on only the runs it started; an admin token on all.
+//! A token sees only the runs it started (an admin token sees all); only the
+//! token that started a run confirms, applies or discards it.
 
 use std::sync::Arc;
 
@@ -126,6 +127,19 @@ pub async fn start(
     Ok(accepted(&id, "running"))
 }
 
+/// The run, if `caller` started it: only they confirm, apply or discard it
+/// (the rest of a run goes on as the person who started it).
+fn own(state: &AppState, caller: &Caller, id: &str) -> Result<RunView, ApiError> {
+    let view = visible(state, caller, id)?;
+    if view.run.actor != who(caller).actor {
+        return Err(ApiError::forbidden(format!(
+            "workflow run `{id}` was started by `{}`; only they can confirm, apply or discard it",
+            view.run.actor
+        )));
+    }
+    Ok(view)
+}
+
 /// The run, if `caller` may see it.
 fn visible(state: &AppState, caller: &Caller, id: &str) -> Result<RunView, ApiError> {
     let view = state
@@ -165,6 +179,7 @@ pub async fn run(
     responses(
         (status = 202, description = "Going on: `{run_id, state, url}`", body = Object),
         (status = 401, description = "No or bad token", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Another token started this run", body = crate::openapi::ErrorBody),
         (status = 404, description = "No such run (or another token's)", body = crate::openapi::ErrorBody),
         (status = 409, description = "The run does not wait for a confirmation", body = crate::openapi::ErrorBody),
         (status = 429, description = "Too many failed attempts", body = crate::openapi::ErrorBody),
@@ -175,7 +190,7 @@ pub async fn confirm(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let view = visible(&state, &caller, &id)?;
+    let view = own(&state, &caller, &id)?;
     if view.run.state != "waiting" {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -207,7 +222,7 @@ pub async fn apply(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    visible(&state, &caller, &id)?;
+    own(&state, &caller, &id)?;
     let answer = state
         .orchestrator
         .apply_run(&id, &who(&caller))
@@ -229,6 +244,7 @@ pub async fn apply(
     responses(
         (status = 200, description = "Discarded: `{run_id, review, message}`", body = Object),
         (status = 401, description = "No or bad token", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Another token started this run", body = crate::openapi::ErrorBody),
         (status = 404, description = "No such run (or another token's)", body = crate::openapi::ErrorBody),
         (status = 409, description = "Nothing waits for review", body = crate::openapi::ErrorBody),
         (status = 429, description = "Too many failed attempts", body = crate::openapi::ErrorBody),
@@ -239,7 +255,7 @@ pub async fn discard(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    visible(&state, &caller, &id)?;
+    own(&state, &caller, &id)?;
     let message = state.orchestrator.discard_run(&id).map_err(run_error)?;
     Ok(Json(
         json!({"run_id": id, "review": "discarded", "message": message}),

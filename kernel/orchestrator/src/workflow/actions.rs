@@ -433,19 +433,24 @@ impl Orchestrator {
     }
 
     fn write_step(&self, sr: &StepRun<'_>, path: &str, content: &str) -> Done {
+        let workspace = match self.workspace(sr.root) {
+            Ok(w) => w,
+            Err(e) => return Done::failed(e.to_string()),
+        };
+        // The policy decides on the path as it will be written (`.env/.` is `.env`).
+        let path = match workspace.normalize(path) {
+            Ok(p) => p,
+            Err(e) => return Done::failed(format!("cannot write {path}: {e}")),
+        };
         if let Err(why) = sr.gate.allow(
             PolicyAction::WorkspaceWrite,
-            &Resource::Path(path.to_string()),
+            &Resource::Path(path.clone()),
             &[path.as_bytes(), content.as_bytes()],
             false,
         ) {
             return Done::failed(format!("I may not write {path}: {why}"));
         }
-        let workspace = match self.workspace(sr.root) {
-            Ok(w) => w,
-            Err(e) => return Done::failed(e.to_string()),
-        };
-        match workspace.write(path, content) {
+        match workspace.write(&path, content) {
             Ok(_) => Done::ok(format!("Wrote {path}."), json!({"path": path})),
             Err(e) => Done::failed(format!("cannot write {path}: {e}")),
         }

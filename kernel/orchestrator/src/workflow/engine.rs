@@ -27,6 +27,9 @@ const MAX_ATTEMPTS: u64 = 20;
 enum From {
     /// Step `n` (everything before it is done).
     Step(usize),
+    /// Step `n` failed and the kernel stopped before its `on_failure` was
+    /// carried out (stop or rollback): carry it out now.
+    Failed(usize, String),
     /// Nothing to do: it waits, or it was marked interrupted.
     Stop,
 }
@@ -57,8 +60,21 @@ impl Orchestrator {
             &who.label,
         );
         let mut data = RunData::new(&run, &root);
+        // A confirmation given up front (`run --yes`) passes every confirmation
+        // step; one given to a waiting run passes only the step that waits.
+        let fresh = self
+            .store
+            .run_steps(&run.id)
+            .map(|rows| rows.is_empty())
+            .unwrap_or(false);
         let start = match self.resume_point(&run, &workflow, &mut data, &emit, confirm) {
             From::Step(n) => n,
+            From::Failed(n, summary) => {
+                let step = &workflow.steps[n];
+                self.fail(&run, &workflow.name, step, &summary, &root, &gate, &emit)
+                    .await;
+                return;
+            }
             From::Stop => return,
         };
         if run.state == "waiting"
@@ -72,7 +88,7 @@ impl Orchestrator {
             run: &run,
             root: &root,
             who,
-            confirm,
+            confirm: confirm && fresh,
             gate: &gate,
             emit: &emit,
         };
@@ -103,12 +119,15 @@ impl Orchestrator {
                     command_id: None,
                     cost_nusd: 0,
                 };
-                self.record(&run, index, step, "skipped", &done, 0, &mut data);
+                if let Err(why) = self.record(&run, index, step, "skipped", &done, 0, &mut data) {
+                    self.end(&run, &emit, "failed", &why);
+                    return;
+                }
                 skipped += 1;
                 continue;
             }
             let (done, attempts) = self.attempts(&sr, index, step, &data).await;
-            self.record(
+            let recorded = self.record(
                 &run,
                 index,
                 step,
@@ -117,6 +136,10 @@ impl Orchestrator {
                 attempts,
                 &mut data,
             );
+            if let Err(why) = recorded {
+                self.end(&run, &emit, "failed", &why);
+                return;
+            }
             match done.state {
                 StepState::Ok => {}
                 StepState::Waiting => {
@@ -133,55 +156,25 @@ impl Orchestrator {
                     emit.emit("workflow", message);
                     return;
                 }
-                StepState::Failed => match step.on_failure {
-                    OnFailure::Continue => {
-                        emit.emit(
-                            "workflow",
-                            format!("Step `{}` failed; going on: {}", step.name, done.summary),
-                        );
-                    }
-                    OnFailure::Stop => {
-                        let message = format!(
-                            "Workflow `{}` stopped at step `{}`: {}",
-                            workflow.name, step.name, done.summary
-                        );
-                        self.end(&run, &emit, "failed", &message);
-                        return;
-                    }
-                    OnFailure::Rollback => {
-                        let start = self
-                            .store
-                            .run(&run.id)
-                            .ok()
-                            .flatten()
-                            .and_then(|r| r.snapshot_start);
-                        let (state, message) = match self
-                            .roll_back(&root, start.as_deref(), &gate)
-                            .await
-                        {
-                            Ok(sentence) => (
-                                "rolled_back",
-                                format!(
-                                    "Workflow `{}` failed at step `{}` ({}). {sentence}",
-                                    workflow.name,
-                                    step.name,
-                                    done.summary.trim_end_matches('.')
-                                ),
-                            ),
-                            Err(why) => (
-                                "failed",
-                                format!(
-                                    "Workflow `{}` failed at step `{}` ({}), and the rollback failed: {why}",
-                                    workflow.name,
-                                    step.name,
-                                    done.summary.trim_end_matches('.')
-                                ),
-                            ),
-                        };
-                        self.end(&run, &emit, state, &message);
-                        return;
-                    }
-                },
+                StepState::Failed if step.on_failure == OnFailure::Continue => {
+                    emit.emit(
+                        "workflow",
+                        format!("Step `{}` failed; going on: {}", step.name, done.summary),
+                    );
+                }
+                StepState::Failed => {
+                    self.fail(
+                        &run,
+                        &workflow.name,
+                        step,
+                        &done.summary,
+                        &root,
+                        &gate,
+                        &emit,
+                    )
+                    .await;
+                    return;
+                }
             }
         }
         let ran = total - start - skipped;
@@ -226,6 +219,9 @@ impl Orchestrator {
                 break;
             };
             match row.state.as_str() {
+                "failed" if step.on_failure != OnFailure::Continue => {
+                    return From::Failed(index, row.summary.clone());
+                }
                 "ok" | "failed" | "skipped" => {
                     data.record(&row);
                     next = index + 1;
@@ -238,7 +234,10 @@ impl Orchestrator {
                         command_id: None,
                         cost_nusd: 0,
                     };
-                    self.record(run, index, step, "ok", &done, 0, data);
+                    if let Err(why) = self.record(run, index, step, "ok", &done, 0, data) {
+                        self.end(run, emit, "failed", &why);
+                        return From::Stop;
+                    }
                     next = index + 1;
                 }
                 "waiting" => {
@@ -258,14 +257,27 @@ impl Orchestrator {
                         .command_id
                         .as_deref()
                         .map(|id| format!(" `ralex undo {id}` puts back what it changed."))
-                        .unwrap_or_default();
+                        .unwrap_or_else(|| {
+                            // An agent or plugin step journals its writes as a command.
+                            if matches!(
+                                step.action,
+                                ralex_workflow::Action::Agent { .. }
+                                    | ralex_workflow::Action::Plugin { .. }
+                            ) {
+                                " If it changed files, `ralex undo` puts back the latest change."
+                                    .to_string()
+                            } else {
+                                String::new()
+                            }
+                        });
                     let message = format!(
                         "Step `{}` ({}) was running when Ralex stopped, and it is not safe to repeat, so the run is interrupted.{undo} Check the project, then start a new run (mark the step `repeatable: true` if running it twice does no harm).",
                         step.name,
                         step.action.kind()
                     );
                     let done = Done::failed(message.clone());
-                    self.record(run, index, step, "interrupted", &done, 0, data);
+                    // The run ends interrupted either way; the log says so if it can.
+                    let _ = self.record(run, index, step, "interrupted", &done, 0, data);
                     self.end(run, emit, "interrupted", &message);
                     return From::Stop;
                 }
@@ -356,7 +368,7 @@ impl Orchestrator {
         done: &Done,
         attempts: u32,
         data: &mut RunData,
-    ) {
+    ) -> Result<(), String> {
         let now = ids::now_ms();
         let output = done.output.to_string();
         let result = StepResult {
@@ -372,6 +384,10 @@ impl Orchestrator {
                 .run_step_finish(&run.id, index, &step.name, step.action.kind(), &result)
         {
             tracing::error!(run = %run.id, step = %step.name, error = %e, "cannot record the step's result");
+            return Err(format!(
+                "The result of step `{}` could not be stored ({e}), so the run stopped before the next step.",
+                step.name
+            ));
         }
         if done.cost_nusd > 0
             && let Err(e) = self.store.run_add_cost(&run.id, done.cost_nusd)
@@ -391,6 +407,53 @@ impl Orchestrator {
             started_ms: now,
             finished_ms: Some(now),
         });
+        Ok(())
+    }
+
+    /// Carries out a failed step's `on_failure` (stop or rollback) and ends the run.
+    #[allow(clippy::too_many_arguments)]
+    async fn fail(
+        &self,
+        run: &RunRow,
+        workflow: &str,
+        step: &Step,
+        summary: &str,
+        root: &std::path::Path,
+        gate: &Gate,
+        emit: &Emitter,
+    ) {
+        let why = summary.trim_end_matches('.');
+        if step.on_failure != OnFailure::Rollback {
+            let message = format!(
+                "Workflow `{workflow}` stopped at step `{}`: {summary}",
+                step.name
+            );
+            self.end(run, emit, "failed", &message);
+            return;
+        }
+        let start = self
+            .store
+            .run(&run.id)
+            .ok()
+            .flatten()
+            .and_then(|r| r.snapshot_start);
+        let (state, message) = match self.roll_back(root, start.as_deref(), gate).await {
+            Ok(sentence) => (
+                "rolled_back",
+                format!(
+                    "Workflow `{workflow}` failed at step `{}` ({why}). {sentence}",
+                    step.name
+                ),
+            ),
+            Err(e) => (
+                "failed",
+                format!(
+                    "Workflow `{workflow}` failed at step `{}` ({why}), and the rollback failed: {e}",
+                    step.name
+                ),
+            ),
+        };
+        self.end(run, emit, state, &message);
     }
 
     /// Ends the run.

@@ -118,6 +118,9 @@ pub(crate) struct Setup {
     pub(crate) plugins: Vec<Arc<Plugin>>,
     /// Who drives which run.
     pub(crate) locks: RunLocks,
+    /// Locks of runs started here and not driven yet (held from the moment a
+    /// run is recorded, so no other process resumes it in between).
+    pending: std::sync::Mutex<std::collections::HashMap<String, locks::Held>>,
     /// Outbound HTTP for `workflow-step` plugins, set up on first use.
     egress: std::sync::OnceLock<Option<Arc<ralex_net::Egress>>>,
 }
@@ -203,6 +206,11 @@ impl Orchestrator {
             )));
         }
         let id = ids::run_id();
+        let held = self
+            .workflow
+            .locks
+            .try_hold(&id)
+            .ok_or_else(|| RunError::Busy(id.clone()))?;
         let project = workspace.root().display().to_string();
         self.store
             .run_begin(&NewRun {
@@ -233,6 +241,11 @@ impl Orchestrator {
                 workflow.name
             )));
         }
+        self.workflow
+            .pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(id.clone(), held);
         Ok(id)
     }
 
@@ -252,6 +265,16 @@ impl Orchestrator {
         who: &Who,
         confirm: bool,
     ) -> Result<RunView, RunError> {
+        let held = self
+            .workflow
+            .pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(id);
+        let Some(_held) = held.or_else(|| self.workflow.locks.try_hold(id)) else {
+            return Err(RunError::Busy(id.to_string()));
+        };
+        // Read under the lock: another process may have ended it meanwhile.
         let run = self
             .store
             .run(id)
@@ -263,9 +286,6 @@ impl Orchestrator {
                 state: run.state,
             });
         }
-        let Some(_held) = self.workflow.locks.try_hold(id) else {
-            return Err(RunError::Busy(id.to_string()));
-        };
         self.drive(run, who, confirm).await;
         self.workflow_run(id)?
             .ok_or_else(|| RunError::UnknownRun(id.to_string()))

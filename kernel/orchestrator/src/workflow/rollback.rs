@@ -1,6 +1,7 @@
 //! The run's start snapshot, and putting every file back to it
 //! (`on_failure: rollback`): each path to restore is decided by policy for the
-//! person first; then the files the run changed are written back byte for byte
+//! person first; then every file that changed since the run began (the run's
+//! changes, and any edit made meanwhile) is written back byte for byte
 //! (as git stores them), files it created are removed, and nothing else is
 //! touched. The `.ralex` notes stay: they record the run, rollback included.
 

@@ -271,9 +271,12 @@ pub async fn install(home: &Home, source: &str, yes: bool, trust: bool) -> CliRe
             .map_err(failure)?;
     }
     // The bundle's signature vouches for its plugins.
+    // Not remembered: trusting this bundle does not make its plugins' own
+    // signing keys trusted for later installs.
     let consent = Consent {
         trust: true,
         accept: true,
+        remember: false,
     };
     for plan in &checked.plans {
         installer.install(plan, consent).map_err(failure)?;

@@ -57,6 +57,14 @@ pub fn install(home: &Home, source: &Path, yes: bool, trust: bool) -> CliResult 
         && source.join("Cargo.toml").is_file()
         && source.join("plugin.toml").is_file()
     {
+        // Building runs the project's build scripts and macros on this machine:
+        // only for code the person says is theirs (or trusted).
+        if !trust {
+            return Err(CliError::denied(format!(
+                "{} is a plugin project; building it runs its code (build scripts, macros) on this machine, so it is built only with --trust. Nothing was built or installed",
+                source.display()
+            )));
+        }
         crate::commands::plugin_new::build(source)?;
     }
     let package = ralex_package::open(source, &worlds, &installer.trusted).map_err(refusal)?;
@@ -118,7 +126,14 @@ pub fn install(home: &Home, source: &Path, yes: bool, trust: bool) -> CliResult 
         !trust && !matches!(plan.package.signature, SignatureStatus::Trusted { .. });
     let accept = refused_anyway || yes || ask(question);
     let dir = installer
-        .install(&plan, Consent { trust, accept })
+        .install(
+            &plan,
+            Consent {
+                trust,
+                accept,
+                remember: true,
+            },
+        )
         .map_err(refusal)?;
     println!(
         "installed {} in {}; its grant is {}",

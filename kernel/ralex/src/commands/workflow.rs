@@ -218,7 +218,8 @@ fn workflow_error(e: WorkflowError) -> CliError {
 fn run_error(e: RunError) -> CliError {
     match e {
         RunError::Denied(why) => CliError::denied(why),
-        RunError::UnknownRun(_) | RunError::Workflow(WorkflowError::Params(_)) => {
+        RunError::UnknownRun(_)
+        | RunError::Workflow(WorkflowError::Params(_) | WorkflowError::NotFound { .. }) => {
             CliError::usage(e.to_string())
         }
         other => CliError::from(anyhow::anyhow!("{other}")),

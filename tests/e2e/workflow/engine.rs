@@ -265,3 +265,35 @@ fn wrong_parameters_and_unknown_workflows_are_usage_errors() {
         "nothing was started"
     );
 }
+
+#[test]
+fn a_confirmation_given_to_a_waiting_run_passes_only_the_step_that_waits() {
+    let flow = Flow::new();
+    flow.workflow(
+        "two-gates",
+        "name: two-gates\nsteps:\n  - name: staging\n    confirm: Deploy to staging?\n  - name: production\n    confirm: Deploy to production?\n  - name: done\n    run: make count\n",
+    );
+    let run = flow.run("two-gates", &[]).json();
+    let id = run["id"].as_str().unwrap().to_string();
+    assert!(
+        run["message"].as_str().unwrap().contains("staging?"),
+        "{run:#}"
+    );
+    let r = flow.ralex(&["workflow", "resume", &id, "--yes", "--json"]);
+    assert_eq!(r.code, 3, "the second gate waits: {}", r.stdout);
+    assert!(
+        r.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("production?")
+    );
+    assert!(!flow.root.join("count.log").exists());
+    let done = flow
+        .ralex(&["workflow", "resume", &id, "--yes", "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        states(&done),
+        expect(&[("staging", "ok"), ("production", "ok"), ("done", "ok")])
+    );
+}

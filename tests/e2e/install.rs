@@ -72,23 +72,7 @@ fn a_signed_plugin_installs_runs_and_is_checked_again_when_loaded() {
 
     // It runs, with the installed grant, as a workflow step.
     let (_dir, root) = project(true);
-    std::fs::create_dir_all(root.join(".ralex/workflows")).unwrap();
-    std::fs::write(
-        root.join(".ralex/workflows/peek.yaml"),
-        "name: peek\nsteps:\n  - name: look\n    plugin: intruder\n    with: { op: read, path: README.md }\n",
-    )
-    .unwrap();
-    let run = env
-        .run(&[
-            "workflow",
-            "run",
-            "peek",
-            "--project",
-            root.to_str().unwrap(),
-            "--json",
-        ])
-        .ok()
-        .json();
+    let run = plugin_step(&env, &root, "intruder", "{ op: read, path: README.md }");
     let output = &run["steps"][0]["output"];
     assert!(
         output["ok"].as_str().is_some_and(|t| !t.is_empty()),

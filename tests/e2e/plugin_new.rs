@@ -69,28 +69,12 @@ fn templates_build_install_and_run_outside_the_workspace() {
 
     // The workflow step runs in a workflow, reading through its grant.
     let (_dir, root) = project(true);
-    std::fs::create_dir_all(root.join(".ralex/workflows")).unwrap();
     std::fs::write(
         root.join("inventory/notes.py"),
         "# TODO: one\nx = 1  # FIXME two\n",
     )
     .unwrap();
-    std::fs::write(
-        root.join(".ralex/workflows/count.yaml"),
-        "name: count\nsteps:\n  - name: count\n    plugin: todo-count\n    with: { paths: [inventory/notes.py] }\n",
-    )
-    .unwrap();
-    let run = env
-        .run(&[
-            "workflow",
-            "run",
-            "count",
-            "--project",
-            root.to_str().unwrap(),
-            "--json",
-        ])
-        .ok()
-        .json();
+    let run = plugin_step(&env, &root, "todo-count", "{ paths: [inventory/notes.py] }");
     let step = &run["steps"][0];
     assert_eq!(step["state"], "ok", "{run:#}");
     assert_eq!(step["output"]["todos"], 2, "{run:#}");

@@ -66,24 +66,13 @@ fn a_python_workflow_step_builds_installs_and_runs() {
     assert_eq!(info["world"], "ralex:plugin/workflow-step@0.1.0");
 
     let (_dir, root) = project(true);
-    std::fs::create_dir_all(root.join(".ralex/workflows")).unwrap();
     std::fs::write(root.join("notes.txt"), "one two three\nfour five\n").unwrap();
-    std::fs::write(
-        root.join(".ralex/workflows/count.yaml"),
-        "name: count\nsteps:\n  - name: count\n    plugin: line-stats-py\n    with: { paths: [notes.txt, README.md] }\n",
-    )
-    .unwrap();
-    let run = env
-        .run(&[
-            "workflow",
-            "run",
-            "count",
-            "--project",
-            root.to_str().unwrap(),
-            "--json",
-        ])
-        .ok()
-        .json();
+    let run = plugin_step(
+        &env,
+        &root,
+        "line-stats-py",
+        "{ paths: [notes.txt, README.md] }",
+    );
     let step = &run["steps"][0];
     assert_eq!(step["state"], "ok", "{run:#}");
     assert_eq!(step["output"]["language"], "python");

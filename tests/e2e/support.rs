@@ -289,3 +289,24 @@ pub fn code_status(root: &Path) -> String {
         .map(|l| format!("{l}\n"))
         .collect()
 }
+
+/// Runs plugin `plugin` as the one step of a workflow in the project at `root`
+/// (`with` is the step's YAML flow mapping); the run, which must complete.
+pub fn plugin_step(env: &Env, root: &Path, plugin: &str, with: &str) -> Value {
+    std::fs::create_dir_all(root.join(".ralex/workflows")).unwrap();
+    std::fs::write(
+        root.join(".ralex/workflows/one-step.yaml"),
+        format!("name: one-step\nsteps:\n  - name: step\n    plugin: {plugin}\n    with: {with}\n"),
+    )
+    .unwrap();
+    env.run(&[
+        "workflow",
+        "run",
+        "one-step",
+        "--project",
+        root.to_str().unwrap(),
+        "--json",
+    ])
+    .ok()
+    .json()
+}

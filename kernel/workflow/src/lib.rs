@@ -21,12 +21,13 @@ pub mod expr;
 mod locate;
 pub mod params;
 pub mod parse;
+mod raw;
 pub mod schema;
 pub mod template;
 
 pub use catalog::{BUILTIN, Catalog, Entry, Source, builtin};
 pub use error::{Problem, Problems, WorkflowError};
 pub use expr::Expr;
-pub use parse::{parse, parse_duration};
+pub use parse::{is_name, parse, parse_duration};
 pub use schema::{Action, Attempts, GitAction, OnFailure, Param, ParamType, Retry, Step, Workflow};
 pub use template::Template;

@@ -1,22 +1,22 @@
 //! Reading a workflow file: YAML into the checked [`Workflow`], or every
 //! problem with its file, line and field.
 //!
-//! Owns: the file format (the raw serde types, unknown fields refused) and the
-//! checks after it — names, exactly one action per step, conditions and
+//! Owns: the checks after serde has read the file (`raw`) — names, exactly one action per step, conditions and
 //! `${{ }}` templates that parse and read only declared parameters and earlier
 //! steps, retries, timeouts, parameter defaults that fit their type.
 
-use std::fmt;
 use std::time::Duration;
 
-use serde::Deserialize;
-use serde::de::{MapAccess, Visitor};
 use serde_json::Value;
 
 use crate::error::{Problem, Problems};
 use crate::expr::Expr;
 use crate::locate::Lines;
 use crate::params::check_value;
+use crate::raw::{
+    RawAttempts, RawDuration, RawGitAction, RawOnFailure, RawParamType, RawParams, RawRetry,
+    RawStep, RawWorkflow,
+};
 use crate::schema::{
     Action, Attempts, GitAction, OnFailure, Param, ParamType, Retry, Step, Workflow,
 };
@@ -29,168 +29,6 @@ const AGENT_KINDS: &[&str] = &[
 
 /// Most attempts a step may have.
 const MAX_ATTEMPTS: u32 = 20;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawWorkflow {
-    name: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    params: RawParams,
-    #[serde(default)]
-    transactional: bool,
-    steps: Vec<RawStep>,
-}
-
-#[derive(Default)]
-struct RawParams(Vec<(String, RawParam)>);
-
-impl<'de> Deserialize<'de> for RawParams {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawParams;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map of parameter names to their settings")
-            }
-            fn visit_unit<E>(self) -> Result<RawParams, E> {
-                Ok(RawParams::default())
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawParams, A::Error> {
-                let mut out = Vec::new();
-                while let Some((k, v)) = map.next_entry::<String, RawParam>()? {
-                    out.push((k, v));
-                }
-                Ok(RawParams(out))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawParam {
-    #[serde(default)]
-    description: String,
-    #[serde(rename = "type")]
-    kind: Option<RawParamType>,
-    default: Option<Value>,
-    #[serde(default)]
-    required: bool,
-    #[serde(rename = "enum")]
-    choices: Option<Vec<Value>>,
-    min: Option<f64>,
-    max: Option<f64>,
-}
-
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "lowercase")]
-enum RawParamType {
-    String,
-    Integer,
-    Number,
-    Boolean,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawStep {
-    name: String,
-    #[serde(rename = "if")]
-    condition: Option<String>,
-    retry: Option<RawRetry>,
-    timeout: Option<RawDuration>,
-    on_failure: Option<RawOnFailure>,
-    repeatable: Option<bool>,
-    agent: Option<RawAgent>,
-    test: Option<RawTest>,
-    run: Option<String>,
-    git: Option<RawGit>,
-    plugin: Option<String>,
-    with: Option<Value>,
-    confirm: Option<String>,
-    write: Option<RawWrite>,
-    fail: Option<String>,
-}
-
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "lowercase")]
-enum RawOnFailure {
-    Stop,
-    Continue,
-    Rollback,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawRetry {
-    Times(u32),
-    Full(RawRetryFull),
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRetryFull {
-    attempts: RawAttempts,
-    backoff: Option<RawDuration>,
-    factor: Option<f64>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawAttempts {
-    Number(u32),
-    Template(String),
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawDuration {
-    Seconds(u64),
-    Text(String),
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawAgent {
-    prompt: String,
-    #[serde(default)]
-    targets: Vec<String>,
-    kind: Option<String>,
-    #[serde(default)]
-    verify: bool,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawTest {
-    command: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawGit {
-    action: RawGitAction,
-    message: Option<String>,
-}
-
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "lowercase")]
-enum RawGitAction {
-    Status,
-    Diff,
-    Log,
-    Commit,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawWrite {
-    path: String,
-    content: String,
-}
 
 /// Parses a duration: `30s`, `5m`, `1h`, `250ms`, or a number of seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -218,7 +56,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
-fn is_name(name: &str) -> bool {
+/// Whether `name` may name a workflow, a step or a parameter: lowercase
+/// letters, digits, `-` and `_`, starting with a letter or digit.
+pub fn is_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 64
         && name

@@ -23,9 +23,9 @@ fn say(text: &str) -> Value {
     json!({"kind": "chat", "text": text, "input_tokens": 800, "output_tokens": 20})
 }
 
-#[test]
-fn bugfix_reproduces_diagnoses_fixes_tests_and_commits() {
-    let mut flow = Flow::new();
+/// `flow` with the scripted model server as its only provider and
+/// `test_command` committed as the project's test command.
+fn with_model(flow: &Flow, test_command: &str) -> ModelServer {
     let server = model_server();
     std::fs::write(
         flow.env.home.path().join("ralex.toml"),
@@ -35,10 +35,40 @@ fn bugfix_reproduces_diagnoses_fixes_tests_and_commits() {
     std::fs::create_dir_all(flow.root.join(".ralex")).unwrap();
     std::fs::write(
         flow.root.join(".ralex/config.toml"),
-        "[project]\ntest_command = \"make test\"\n",
+        format!("[project]\ntest_command = \"{test_command}\"\n"),
     )
     .unwrap();
     commit_all(&flow.root, "test command");
+    server
+}
+
+/// `ralex workflow run NAME --param PARAM` with the lab provider's key; the run.
+fn run_with_model(flow: &Flow, name: &str, param: &str) -> Value {
+    let mut cmd = flow.env.command();
+    for var in MODEL_VARS {
+        cmd.env_remove(var);
+    }
+    let out = cmd
+        .env("LAB_API_KEY", "sk-e2e-workflow")
+        .args([
+            "workflow",
+            "run",
+            name,
+            "--project",
+            flow.root(),
+            "--json",
+            "--param",
+            param,
+        ])
+        .output()
+        .unwrap();
+    Result::from(out).ok().json()
+}
+
+#[test]
+fn bugfix_reproduces_diagnoses_fixes_tests_and_commits() {
+    let flow = Flow::new();
+    let server = with_model(&flow, "make test");
     server.push(json!([
         // reproduce
         call("create_file", json!({"path": TEST_FILE, "content": TEST_TEXT})),
@@ -51,27 +81,7 @@ fn bugfix_reproduces_diagnoses_fixes_tests_and_commits() {
                                "replace": format!("{IMPORT}def price_with_tax(price, tax_rate):\n")})),
         say("price_with_tax now rounds half up with decimal."),
     ]));
-    flow.env.extra_plugins = None;
-    let mut cmd = flow.env.command();
-    for var in MODEL_VARS {
-        cmd.env_remove(var);
-    }
-    let out = cmd
-        .env("LAB_API_KEY", "sk-e2e-workflow")
-        .args([
-            "workflow",
-            "run",
-            "bugfix",
-            "--project",
-            flow.root(),
-            "--json",
-            "--param",
-            "bug=tax on 2.675 rounds down to 2.67",
-        ])
-        .output()
-        .unwrap();
-    let r = Result::from(out);
-    let run = r.ok().json();
+    let run = run_with_model(&flow, "bugfix", "bug=tax on 2.675 rounds down to 2.67");
     assert_eq!(run["state"], "completed", "{run:#}");
     assert_eq!(
         states(&run),
@@ -126,20 +136,8 @@ fn bugfix_reproduces_diagnoses_fixes_tests_and_commits() {
 
 #[test]
 fn feature_analyses_plans_implements_tests_documents_and_summarises() {
-    let mut flow = Flow::new();
-    let server = model_server();
-    std::fs::write(
-        flow.env.home.path().join("ralex.toml"),
-        lab_provider(&server.base()),
-    )
-    .unwrap();
-    std::fs::create_dir_all(flow.root.join(".ralex")).unwrap();
-    std::fs::write(
-        flow.root.join(".ralex/config.toml"),
-        "[project]\ntest_command = \"make ok\"\n",
-    )
-    .unwrap();
-    commit_all(&flow.root, "test command");
+    let flow = Flow::new();
+    let server = with_model(&flow, "make ok");
     const DISCOUNT: &str = "def discount(price, percent):\n";
     const CAPPED: &str = "def discount(price, percent):\n    percent = min(max(percent, 0), 100)\n";
     server.push(json!([
@@ -155,26 +153,7 @@ fn feature_analyses_plans_implements_tests_documents_and_summarises() {
         // summary (read-only)
         say("discount() caps the percent; check negative discounts by hand."),
     ]));
-    flow.env.extra_plugins = None;
-    let mut cmd = flow.env.command();
-    for var in MODEL_VARS {
-        cmd.env_remove(var);
-    }
-    let out = cmd
-        .env("LAB_API_KEY", "sk-e2e-workflow")
-        .args([
-            "workflow",
-            "run",
-            "feature",
-            "--project",
-            flow.root(),
-            "--json",
-            "--param",
-            "request=cap discounts to 0..100 percent",
-        ])
-        .output()
-        .unwrap();
-    let run = Result::from(out).ok().json();
+    let run = run_with_model(&flow, "feature", "request=cap discounts to 0..100 percent");
     assert_eq!(run["state"], "completed", "{run:#}");
     assert_eq!(
         states(&run),

@@ -7,7 +7,7 @@
 mod git;
 mod read;
 mod search;
-mod tests;
+pub(crate) mod tests;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

@@ -10,9 +10,10 @@ use crate::answer::{Status, TestReport};
 use crate::project::discover_test_command;
 
 /// Lines of output kept in the answer.
-const TAIL_LINES: usize = 40;
+pub(crate) const TAIL_LINES: usize = 40;
 
-fn tail(text: &str, lines: usize) -> String {
+/// The last `lines` lines of `text`.
+pub(crate) fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
 }

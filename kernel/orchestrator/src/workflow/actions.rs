@@ -30,14 +30,12 @@ use serde_json::{Map, Value, json};
 
 use crate::answer::{Answer, Status};
 use crate::direct::Direct;
+use crate::direct::tests::{TAIL_LINES, tail};
 use crate::events::Emitter;
 use crate::gate::Gate;
 use crate::orchestrator::Orchestrator;
 use crate::project::split_words;
 use crate::request::{CommandRequest, Confirm, Who};
-
-/// Lines of program output kept in a step's output.
-const TAIL_LINES: usize = 40;
 
 /// How long a `run` step may take when it names no timeout.
 const RUN_TIMEOUT: Duration = Duration::from_secs(10 * 60);
@@ -107,11 +105,6 @@ pub(crate) struct StepRun<'a> {
 
 fn render(text: &str, data: &Value) -> String {
     Template::parse(text).map_or_else(|_| text.to_string(), |t| t.render(data))
-}
-
-fn tail(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(TAIL_LINES)..].join("\n")
 }
 
 /// A target as written in a workflow: a path when it looks like one, else a symbol.
@@ -379,9 +372,9 @@ impl Orchestrator {
                 "command": command,
                 "exit_code": output.exit_code,
                 "timed_out": output.timed_out,
-                "stdout": tail(&output.stdout),
-                "stderr": tail(&output.stderr),
-                "tail": tail(&format!("{}{}", output.stdout, output.stderr)),
+                "stdout": tail(&output.stdout, TAIL_LINES),
+                "stderr": tail(&output.stderr, TAIL_LINES),
+                "tail": tail(&format!("{}{}", output.stdout, output.stderr), TAIL_LINES),
             }),
             summary,
             command_id: None,

@@ -60,14 +60,18 @@ impl Orchestrator {
             &who.label,
         );
         let mut data = RunData::new(&run, &root);
+        let rows = match self.store.run_steps(&run.id) {
+            Ok(rows) => rows,
+            Err(e) => {
+                let message = format!("The run's step log cannot be read: {e}");
+                self.end(&run, &emit, "failed", &message);
+                return;
+            }
+        };
         // A confirmation given up front (`run --yes`) passes every confirmation
         // step; one given to a waiting run passes only the step that waits.
-        let fresh = self
-            .store
-            .run_steps(&run.id)
-            .map(|rows| rows.is_empty())
-            .unwrap_or(false);
-        let start = match self.resume_point(&run, &workflow, &mut data, &emit, confirm) {
+        let fresh = rows.is_empty();
+        let start = match self.resume_point(&run, &workflow, rows, &mut data, &emit, confirm) {
             From::Step(n) => n,
             From::Failed(n, summary) => {
                 let step = &workflow.steps[n];
@@ -191,27 +195,16 @@ impl Orchestrator {
         self.end(&run, &emit, "completed", &message);
     }
 
-    /// Reads the step log: what is done goes into `data`; says where to go on.
+    /// Reads the step log `rows`: what is done goes into `data`; says where to go on.
     fn resume_point(
         &self,
         run: &RunRow,
         workflow: &Workflow,
+        rows: Vec<StepRow>,
         data: &mut RunData,
         emit: &Emitter,
         confirm: bool,
     ) -> From {
-        let rows = match self.store.run_steps(&run.id) {
-            Ok(rows) => rows,
-            Err(e) => {
-                self.end(
-                    run,
-                    emit,
-                    "failed",
-                    &format!("The run's step log cannot be read: {e}"),
-                );
-                return From::Stop;
-            }
-        };
         let mut next = 0;
         for row in rows {
             let index = row.index as usize;

@@ -14,7 +14,7 @@ use ralex_policy::{Policy, PolicyFile};
 use serde_json::json;
 
 use crate::cli::BundleCommand;
-use crate::commands::plugin_install::{ask, installer, key_path, refusal as failure};
+use crate::commands::plugin_install::{ask, installer, key_path, print_diff, refusal as failure};
 use crate::exit::{self, CliError, CliResult};
 use crate::home::Home;
 
@@ -118,9 +118,8 @@ pub async fn run(cmd: BundleCommand, home: &Home) -> CliResult {
 /// Reads a bundle from a file or an OCI reference.
 async fn open(home: &Home, source: &str) -> Result<Bundle, CliError> {
     let trusted = TrustedKeys::in_dir(home.publishers());
-    let path = Path::new(source);
-    if path.exists() || !source.contains('/') || source.starts_with('.') {
-        return Bundle::read(path, &trusted).map_err(failure);
+    if !source.starts_with("oci://") {
+        return Bundle::read(Path::new(source), &trusted).map_err(failure);
     }
     let reference = Reference::parse(source).map_err(|e| CliError::usage(e.to_string()))?;
     let pulled = oci::pull(&reference).await.map_err(failure)?;
@@ -214,15 +213,7 @@ fn describe(bundle: &Bundle, checked: &Checked) {
                 m.plugin.name, old.plugin.version, m.plugin.version, m.plugin.world
             ),
         }
-        for line in &plan.diff.added {
-            println!("  + {line}");
-        }
-        for line in &plan.diff.removed {
-            println!("  - {line}");
-        }
-        for line in &plan.diff.kept {
-            println!("    {line}");
-        }
+        print_diff(&plan.diff);
     }
     for (path, _) in bundle.files_under("policies/") {
         println!("policy     {path}");

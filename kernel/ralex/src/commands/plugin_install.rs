@@ -99,15 +99,7 @@ pub fn install(home: &Home, source: &Path, yes: bool, trust: bool) -> CliResult 
                 m.plugin.name, previous.plugin.version, m.plugin.version
             );
             println!("permission diff");
-            for line in &plan.diff.added {
-                println!("  + {line}");
-            }
-            for line in &plan.diff.removed {
-                println!("  - {line}");
-            }
-            for line in &plan.diff.kept {
-                println!("    {line}");
-            }
+            print_diff(&plan.diff);
         }
     }
     println!(
@@ -173,6 +165,19 @@ pub fn keygen(home: &Home, name: &str) -> CliResult {
     );
     println!("{}", pair.public_hex());
     Ok(exit::OK)
+}
+
+/// Prints a permission diff: `+` asked for now, `-` no longer, the rest kept.
+pub(crate) fn print_diff(diff: &ralex_package::permissions::Diff) {
+    for line in &diff.added {
+        println!("  + {line}");
+    }
+    for line in &diff.removed {
+        println!("  - {line}");
+    }
+    for line in &diff.kept {
+        println!("    {line}");
+    }
 }
 
 /// A signing key given as a name from `ralex plugin keygen`, or a key file.

@@ -313,12 +313,7 @@ fn list(catalog: &Catalog, json: bool) -> CliResult {
 }
 
 fn new(home: &Home, root: &Path, name: &str, from: Option<&str>) -> CliResult {
-    let valid = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && name.starts_with(|c: char| c.is_ascii_alphanumeric());
-    if !valid {
+    if !ralex_workflow::is_name(name) {
         return Err(CliError::usage(format!(
             "`{name}` is not a workflow name: use lowercase letters, digits and dashes (e.g. `release-notes`)"
         )));
